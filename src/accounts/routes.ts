@@ -1,0 +1,114 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { currentUser, requireUser } from '../http/auth.ts';
+import { csrf } from '../http/csrf.ts';
+import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
+import { SIGNED_IN_AGE_MS } from '../http/sessions.ts';
+import { parseBody, requiredText } from '../http/validate.ts';
+import type { User } from '../store/index.ts';
+import { changePassword, logIn, presentUser, signUp } from './accounts.ts';
+
+const username = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(3, 'must be at least 3 characters')
+  .max(32, 'must be at most 32 characters')
+  .regex(/^[A-Za-z0-9._-]+$/, 'may only use letters, digits, dots, dashes and underscores');
+
+const signupSchema = z.object({
+  role: z.enum(['teacher', 'student', 'parent'], { error: 'choose teacher, student or parent' }),
+  username,
+  password: z.string({ error: 'must be text' }),
+  displayName: z
+    .string({ error: 'must be text' })
+    .trim()
+    .min(1, 'must not be empty')
+    .refine((name) => [...name].length <= 60, 'must be at most 60 characters'),
+  classCode: z.string({ error: 'must be text' }).trim().max(20).optional().transform((code) => code || undefined),
+});
+
+const loginSchema = z.object({
+  username: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(64),
+  password: z.string({ error: 'must be text' }).min(1, 'must not be empty').max(200),
+});
+
+const passwordSchema = z.object({
+  password: z.string().max(200).optional(),
+  newPassword: z.string({ error: 'must be text' }),
+});
+
+/** A new session id at every sign-in (no fixation), with a fresh CSRF token. */
+async function startSession(req: Request, user: User): Promise<string> {
+  await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+  req.session.userId = user.id;
+  req.session.cookie.maxAge = SIGNED_IN_AGE_MS;
+  const token = csrf.generateToken(req, true);
+  await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+  return token;
+}
+
+/** Only local paths, so a crafted link cannot send someone elsewhere after login. */
+function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?!\/)[^\\]*$/.test(value) ? value : '/';
+}
+
+export function accountRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/session', (req, res) => {
+    res.json({ user: req.user ? presentUser(req.user) : null, csrfToken: csrf.generateToken(req) });
+  });
+
+  router.get('/signup', (req, res) => {
+    const role = ['teacher', 'student', 'parent'].includes(String(req.query.role)) ? String(req.query.role) : 'student';
+    reply(req, res, 'accounts/signup', { title: 'Create an account', values: { role, classCode: req.query.code ?? '' } }, { roles: ['teacher', 'student', 'parent'] });
+  });
+
+  router.post('/signup', async (req, res) => {
+    formPage(res, 'accounts/signup', { title: 'Create an account' });
+    const input = parseBody(signupSchema, req);
+    const user = await signUp(ctx, input);
+    const csrfToken = await startSession(req, user);
+    afterWrite(req, res, { user: presentUser(user), csrfToken }, '/');
+  });
+
+  router.get('/login', (req, res) => {
+    reply(req, res, 'accounts/login', { title: 'Log in', next: safeNext(req.query.next), values: {} }, { user: null });
+  });
+
+  router.post('/login', async (req, res) => {
+    const next = safeNext(req.body?.next ?? req.query.next);
+    formPage(res, 'accounts/login', { title: 'Log in', next });
+    const input = parseBody(loginSchema, req);
+    const user = await logIn(ctx, input.username, input.password, req.ip ?? 'unknown');
+    const csrfToken = await startSession(req, user);
+    if (wantsJson(req)) {
+      res.json({ user: presentUser(user), csrfToken });
+      return;
+    }
+    res.redirect(303, user.mustChangePassword ? '/password' : next);
+  });
+
+  router.post('/logout', requireUser(), async (req, res) => {
+    await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
+    res.clearCookie('framecheck.sid');
+    if (wantsJson(req)) res.json({ ok: true });
+    else res.redirect(303, '/');
+  });
+
+  router.get('/password', requireUser(), (req, res) => {
+    const user = currentUser(req);
+    reply(req, res, 'accounts/password', { title: 'Choose a new password', forced: user.mustChangePassword, values: {} }, { mustChangePassword: user.mustChangePassword });
+  });
+
+  router.post('/password', requireUser(), async (req, res) => {
+    const user = currentUser(req);
+    formPage(res, 'accounts/password', { title: 'Choose a new password', forced: user.mustChangePassword });
+    const input = parseBody(passwordSchema, req);
+    await changePassword(ctx, user, input.password, input.newPassword);
+    afterWrite(req, res, { ok: true }, '/', 200);
+  });
+
+  return router;
+}

@@ -1,0 +1,89 @@
+// Builds the Express app from its parts. Never listens, never reads the environment.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import type { Config } from './config.ts';
+import type { Catalog } from './content/catalog.ts';
+import type { AppContext } from './context.ts';
+import type { Store } from './store/index.ts';
+import { LoginGuard } from './accounts/login-guard.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { classRoutes } from './classes/routes.ts';
+import { familyRoutes } from './families/routes.ts';
+import { helpContacts } from './help.ts';
+import { homeRoutes } from './home/routes.ts';
+import { learningRoutes } from './learning/routes.ts';
+import { loadUser } from './http/auth.ts';
+import { csrf } from './http/csrf.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { sessions } from './http/sessions.ts';
+import { viewHelpers } from './http/view-helpers.ts';
+import { checkupRoutes } from './checkups/routes.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface AppParts {
+  config: Config;
+  store: Store;
+  catalog: Catalog;
+  /** the clock; tests pass a fixed one */
+  now?: () => Date;
+}
+
+export function createApp({ config, store, catalog, now = () => new Date() }: AppParts): express.Express {
+  const ctx: AppContext = { config, store, catalog, now, loginGuard: new LoginGuard(), help: helpContacts(config.dataDir) };
+  const app = express();
+
+  app.set('trust proxy', config.trustProxy);
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  app.disable('x-powered-by');
+  Object.assign(app.locals, viewHelpers);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+        },
+      },
+      // Plain HTTP on a school's LAN must keep working; TLS is the proxy's job.
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false }));
+  app.use(express.json({ limit: '64kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use(sessions(store, store.secret, now));
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use((req, res, next) => {
+    res.locals.user = null;
+    res.locals.currentPath = req.path;
+    res.locals.values = {};
+    res.locals.error = null;
+    next();
+  });
+  app.use(loadUser(ctx));
+
+  app.use(homeRoutes(ctx));
+  app.use(accountRoutes(ctx));
+  app.use(learningRoutes(ctx));
+  app.use(classRoutes(ctx));
+  app.use(familyRoutes(ctx));
+  app.use(checkupRoutes(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler());
+  return app;
+}

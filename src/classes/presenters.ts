@@ -1,0 +1,29 @@
+// What the class page shows, and the same data as JSON (nothing more).
+import type { AppContext } from '../context.ts';
+import type { ClassOverview } from './classes.ts';
+
+export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
+  const { record, students, assignments, cells, perLesson } = overview;
+  const assignedIds = new Set(assignments.map((assignment) => assignment.lessonId));
+  const json = {
+    class: { id: record.id, name: record.name, joinCode: record.joinCode },
+    students: students.map((student) => ({ id: student.id, username: student.username, displayName: student.displayName })),
+    assignments: assignments.map((assignment) => ({ id: assignment.id, lessonId: assignment.lessonId, due: assignment.due })),
+    progress: students.flatMap((student) =>
+      assignments.map((assignment) => {
+        const cell = cells.get(student.id)!.get(assignment.lessonId)!;
+        return { studentId: student.id, lessonId: assignment.lessonId, status: cell.status, bestPercent: cell.bestPercent, attempts: cell.attempts, overdue: cell.overdue };
+      }),
+    ),
+    summary: perLesson,
+  };
+  return {
+    json,
+    record,
+    students,
+    assignments: assignments.map((assignment) => ({ ...assignment, lesson: ctx.catalog.lesson(assignment.lessonId)! })),
+    cells,
+    perLesson,
+    unassigned: ctx.catalog.lessons.filter((lesson) => !assignedIds.has(lesson.id)),
+  };
+}

@@ -1,0 +1,133 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { currentUser, requireUser } from '../http/auth.ts';
+import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
+import { optionalDate, parseBody, requiredText } from '../http/validate.ts';
+import { findClassByCode, resetPassword } from '../accounts/accounts.ts';
+import { invalid } from '../http/errors.ts';
+import { today } from '../learning/progress.ts';
+import {
+  assignLesson,
+  classForTeacher,
+  classOverview,
+  createClass,
+  joinClass,
+  questionTallies,
+  regenerateJoinCode,
+  removeFromClass,
+  studentAttempts,
+  studentInClass,
+  unassignLesson,
+} from './classes.ts';
+import { teacherHome } from '../home/home.ts';
+import { progressCsv } from './csv.ts';
+import { presentClassPage } from './presenters.ts';
+
+const createClassSchema = z.object({ name: requiredText(80) });
+const assignSchema = z.object({ lessonId: requiredText(80), due: optionalDate });
+const joinSchema = z.object({ classCode: requiredText(20) });
+
+export function classRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const teacher = requireUser('teacher');
+
+  router.post('/classes', teacher, async (req, res) => {
+    formPage(res, 'home/teacher', { title: 'Your classes', ...teacherHome(ctx, currentUser(req)) });
+    const { name } = parseBody(createClassSchema, req);
+    const record = await createClass(ctx, currentUser(req), name);
+    afterWrite(req, res, { class: { id: record.id, name: record.name, joinCode: record.joinCode } }, `/classes/${record.id}`);
+  });
+
+  router.get('/classes/:classId', requireUser(), (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const overview = classOverview(ctx, record);
+    const page = presentClassPage(ctx, overview);
+    reply(req, res, 'classes/show', { title: record.name, ...page, today: today(ctx.now()) }, page.json);
+  });
+
+  router.post('/classes/:classId/join-code', teacher, async (req, res) => {
+    const record = await regenerateJoinCode(ctx, classForTeacher(ctx, currentUser(req), String(req.params.classId)));
+    afterWrite(req, res, { class: { id: record.id, name: record.name, joinCode: record.joinCode } }, `/classes/${record.id}`, 200);
+  });
+
+  router.post('/classes/:classId/assignments', teacher, async (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const input = parseBody(assignSchema, req);
+    const { assignment, created } = await assignLesson(ctx, record.id, input.lessonId, input.due);
+    afterWrite(req, res, { assignment: { id: assignment.id, lessonId: assignment.lessonId, due: assignment.due } }, `/classes/${record.id}#assignments`, created ? 201 : 200);
+  });
+
+  const unassign = async (req: import('express').Request, res: import('express').Response) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    await unassignLesson(ctx, record.id, String(req.params.assignmentId));
+    afterWrite(req, res, { ok: true }, `/classes/${record.id}#assignments`, 200);
+  };
+  router.delete('/classes/:classId/assignments/:assignmentId', teacher, unassign);
+  router.post('/classes/:classId/assignments/:assignmentId/delete', teacher, unassign);
+
+  router.get('/classes/:classId/progress.csv', teacher, (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const filename = `${record.name.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-|-$/g, '') || 'class'}-progress.csv`;
+    res.type('text/csv; charset=utf-8');
+    res.attachment(filename);
+    res.send(progressCsv(ctx, classOverview(ctx, record)));
+  });
+
+  router.get('/classes/:classId/roster', teacher, (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const overview = classOverview(ctx, record);
+    reply(req, res, 'classes/roster', { title: `${record.name}: roster`, record, students: overview.students }, {
+      class: { id: record.id, name: record.name, joinCode: record.joinCode },
+      students: overview.students.map((student) => ({ id: student.id, username: student.username, displayName: student.displayName })),
+    });
+  });
+
+  router.get('/classes/:classId/lessons/:lessonId', teacher, (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const lesson = ctx.catalog.lesson(String(req.params.lessonId));
+    if (!lesson) throw invalid(`There is no lesson "${String(req.params.lessonId)}".`, 'lessonId');
+    const tallies = questionTallies(ctx, record.id, lesson.id);
+    reply(req, res, 'classes/question-results', { title: `${lesson.title}: answers in ${record.name}`, record, lesson, tallies }, { lessonId: lesson.id, ...tallies });
+  });
+
+  router.get('/classes/:classId/students/:studentId', teacher, (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const student = studentInClass(ctx, record.id, String(req.params.studentId));
+    const attempts = studentAttempts(ctx, student.id);
+    reply(req, res, 'classes/student', { title: student.displayName, record, student, attempts }, {
+      student: { id: student.id, username: student.username, displayName: student.displayName },
+      attempts,
+    });
+  });
+
+  router.post('/classes/:classId/students/:studentId/reset-password', teacher, async (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const student = studentInClass(ctx, record.id, String(req.params.studentId));
+    const temporaryPassword = await resetPassword(ctx, student.id);
+    // Shown exactly once: 201 with the page that shows it, not a redirect.
+    reply(req, res, 'classes/reset-slip', { title: 'Temporary password', record, student, temporaryPassword }, { temporaryPassword }, 201);
+  });
+
+  router.post('/classes/:classId/students/:studentId/remove', teacher, async (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    await removeFromClass(ctx, record.id, String(req.params.studentId));
+    afterWrite(req, res, { ok: true }, `/classes/${record.id}`, 200);
+  });
+
+  router.get('/join', requireUser('student'), (req, res) => {
+    reply(req, res, 'classes/join', { title: 'Join a class', values: { classCode: req.query.code ?? '' } }, {});
+  });
+
+  router.post('/join', requireUser('student'), async (req, res) => {
+    formPage(res, 'classes/join', { title: 'Join a class' });
+    const { classCode } = parseBody(joinSchema, req);
+    const record = findClassByCode(ctx, classCode);
+    if (!record) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
+    await joinClass(ctx, currentUser(req), record);
+    if (wantsJson(req)) res.json({ class: { id: record.id, name: record.name } });
+    else res.redirect(303, '/');
+  });
+
+  return router;
+}

@@ -1,0 +1,36 @@
+// The only module that reads process.env: everything else receives a Config.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  dataDir: string;
+  production: boolean;
+  /** Express "trust proxy" setting; false unless TRUST_PROXY is set. */
+  trustProxy: boolean | number | string;
+  /** scrypt cost; lowered only by generators and tests, never by the server. */
+  passwordCost: number;
+  /** Compaction threshold for the journal, in bytes. */
+  journalCompactBytes: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
+  }
+  return {
+    port,
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    production: env.NODE_ENV === 'production',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    passwordCost: 1 << 15,
+    journalCompactBytes: Number(env.JOURNAL_COMPACT_BYTES ?? 32 * 1024 * 1024),
+  };
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  const hops = Number(value);
+  return Number.isInteger(hops) ? hops : value;
+}

@@ -1,0 +1,120 @@
+// Loads and validates every lesson and quiz once, at start-up. A broken file
+// stops the server with a message naming the file and the field.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import matter from 'gray-matter';
+import { parse as parseYaml } from 'yaml';
+import { renderMarkdown } from './markdown.ts';
+import { renderCard } from './cards.ts';
+import { describeIssues, lessonFrontMatterSchema, quizSchema, type LessonFrontMatter, type Question } from './schema.ts';
+
+export interface Lesson extends LessonFrontMatter {
+  file: string;
+  markdown: string;
+  html: string;
+}
+
+export interface QuizQuestion extends Question {
+  /** the question's example cards, rendered once */
+  cardsHtml: string;
+}
+
+export interface Quiz {
+  file: string;
+  lessonId: string;
+  passPercent: number;
+  questions: QuizQuestion[];
+}
+
+export interface Catalog {
+  lessons: Lesson[];
+  lesson(id: string): Lesson | undefined;
+  quiz(lessonId: string): Quiz | undefined;
+}
+
+export class ContentError extends Error {}
+
+const LESSON_FILE = /^(\d{2})-([a-z0-9-]+)\.md$/;
+const QUIZ_FILE = /^(\d{2})-([a-z0-9-]+)\.ya?ml$/;
+
+export function parseLesson(file: string, source: string): Lesson {
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    parsed = matter(source);
+  } catch (error) {
+    throw new ContentError(`${file}: front matter is not valid YAML: ${(error as Error).message}`);
+  }
+  const result = lessonFrontMatterSchema.safeParse(parsed.data);
+  if (!result.success) throw new ContentError(`${file}: ${describeIssues(result.error)}`);
+  const name = path.basename(file).match(LESSON_FILE);
+  if (name) {
+    if (result.data.id !== name[2]) throw new ContentError(`${file}: id: must be "${name[2]}", the name of the file`);
+    if (result.data.order !== Number(name[1])) throw new ContentError(`${file}: order: must be ${Number(name[1])}, the number of the file`);
+  }
+  return { ...result.data, file, markdown: parsed.content, html: renderMarkdown(parsed.content) };
+}
+
+export function parseQuiz(file: string, source: string): Quiz {
+  let raw: unknown;
+  try {
+    raw = parseYaml(source);
+  } catch (error) {
+    throw new ContentError(`${file}: not valid YAML: ${(error as Error).message}`);
+  }
+  const result = quizSchema.safeParse(raw);
+  if (!result.success) throw new ContentError(`${file}: ${describeIssues(result.error)}`);
+  return {
+    file,
+    lessonId: result.data.lessonId,
+    passPercent: result.data.passPercent,
+    questions: result.data.questions.map((question) => ({
+      ...question,
+      cardsHtml: question.cards.map(renderCard).join(''),
+    })),
+  };
+}
+
+export function buildCatalog(lessons: Lesson[], quizzes: Quiz[]): Catalog {
+  const byId = new Map<string, Lesson>();
+  for (const lesson of lessons) {
+    const other = byId.get(lesson.id);
+    if (other) throw new ContentError(`${lesson.file}: id: "${lesson.id}" is also used by ${other.file}`);
+    byId.set(lesson.id, lesson);
+  }
+  const quizByLesson = new Map<string, Quiz>();
+  for (const quiz of quizzes) {
+    if (!byId.has(quiz.lessonId)) throw new ContentError(`${quiz.file}: lessonId: no lesson has the id "${quiz.lessonId}"`);
+    const other = quizByLesson.get(quiz.lessonId);
+    if (other) throw new ContentError(`${quiz.file}: lessonId: "${quiz.lessonId}" already has a quiz in ${other.file}`);
+    quizByLesson.set(quiz.lessonId, quiz);
+  }
+  const sorted = [...lessons].sort((a, b) => a.order - b.order);
+  return {
+    lessons: sorted,
+    lesson: (id) => byId.get(id),
+    quiz: (lessonId) => quizByLesson.get(lessonId),
+  };
+}
+
+/** Reads `lessons/` and `quizzes/` under `root`. */
+export function loadCatalog(root: string): Catalog {
+  const lessons = listFiles(path.join(root, 'lessons'), LESSON_FILE).map((file) =>
+    parseLesson(path.relative(root, file), readFileSync(file, 'utf8')),
+  );
+  const quizzes = listFiles(path.join(root, 'quizzes'), QUIZ_FILE).map((file) =>
+    parseQuiz(path.relative(root, file), readFileSync(file, 'utf8')),
+  );
+  return buildCatalog(lessons, quizzes);
+}
+
+function listFiles(folder: string, pattern: RegExp): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => pattern.test(name)).sort().map((name) => path.join(folder, name));
+}
+
+export type { Question };

@@ -1,0 +1,15 @@
+// What every feature needs, handed in by createApp (never read from globals).
+import type { Config } from './config.ts';
+import type { Catalog } from './content/catalog.ts';
+import type { Store } from './store/index.ts';
+import type { LoginGuard } from './accounts/login-guard.ts';
+import type { HelpContacts } from './help.ts';
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  catalog: Catalog;
+  loginGuard: LoginGuard;
+  help: HelpContacts;
+  now: () => Date;
+}

@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { currentUser, requireUser } from '../http/auth.ts';
+import { afterWrite, formPage, reply } from '../http/respond.ts';
+import { parseBody, requiredText } from '../http/validate.ts';
+import { parentHome } from '../home/home.ts';
+import { childProgress, childTimeline, createParentCode, linkChild, linkedAdults, linkedChild, openCodes, unlinkAdult } from './families.ts';
+
+const linkSchema = z.object({ code: requiredText(20) });
+
+export function familyRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const student = requireUser('student');
+  const parent = requireUser('parent');
+
+  router.get('/family', student, (req, res) => {
+    const me = currentUser(req);
+    const adults = linkedAdults(ctx, me.id);
+    const codes = openCodes(ctx, me.id);
+    reply(req, res, 'families/family', { title: 'Your family', adults, codes }, { adults, codes });
+  });
+
+  router.post('/parent-code', student, async (req, res) => {
+    const { code, expiresAt } = await createParentCode(ctx, currentUser(req));
+    // Shown once, on the page that answers the request.
+    reply(req, res, 'families/code', { title: 'Your code for a parent', code, expiresAt }, { code, expiresAt }, 201);
+  });
+
+  router.post('/family/adults/:parentId/remove', student, async (req, res) => {
+    await unlinkAdult(ctx, currentUser(req).id, String(req.params.parentId));
+    afterWrite(req, res, { ok: true }, '/family', 200);
+  });
+
+  router.post('/children', parent, async (req, res) => {
+    formPage(res, 'home/parent', { title: 'Your children', ...parentHome(ctx, currentUser(req)) });
+    const { code } = parseBody(linkSchema, req);
+    const child = await linkChild(ctx, currentUser(req), code, req.ip ?? 'unknown');
+    afterWrite(req, res, { child: { id: child.id, displayName: child.displayName } }, `/children/${child.id}`);
+  });
+
+  router.get('/children/:studentId', parent, (req, res) => {
+    const child = linkedChild(ctx, currentUser(req), String(req.params.studentId));
+    const progress = childProgress(ctx, child);
+    const timeline = childTimeline(ctx, child);
+    reply(req, res, 'families/child', { title: child.displayName, child, progress, timeline }, {
+      child: { id: child.id, displayName: child.displayName },
+      progress: progress.map(({ lessonId, title, status, bestPercent, due, summary, parentPrompt, overdue }) => ({ lessonId, title, status, bestPercent, due, summary, parentPrompt, overdue })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.ts';
+import { reply } from '../http/respond.ts';
+import { parentHome, studentHome, teacherHome } from './home.ts';
+
+export function homeRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/help', (req, res) => {
+    const help = ctx.help.current();
+    reply(req, res, 'home/help', { title: 'Get help', help }, { help });
+  });
+
+  router.get('/about', (req, res) => {
+    reply(req, res, 'home/about', { title: 'About FrameCheck' }, { about: 'FrameCheck teaches teenagers to recognise the framing that extremist recruiters use online.' });
+  });
+
+  router.get('/', (req, res) => {
+    const user = req.user;
+    if (!user) return reply(req, res, 'home/landing', { title: 'FrameCheck' }, { user: null });
+    if (user.role === 'student') {
+      const page = studentHome(ctx, user);
+      return reply(req, res, 'home/student', { title: 'Your lessons', ...page }, page.json);
+    }
+    if (user.role === 'teacher') {
+      const page = teacherHome(ctx, user);
+      return reply(req, res, 'home/teacher', { title: 'Your classes', ...page, values: {} }, page.json);
+    }
+    const page = parentHome(ctx, user);
+    return reply(req, res, 'home/parent', { title: 'Your children', ...page, values: {} }, page.json);
+  });
+
+  return router;
+}

@@ -1,0 +1,26 @@
+// One route, two renderings: HTML by default, JSON on Accept: application/json.
+import type { Request, Response } from 'express';
+
+export function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json';
+}
+
+/** Renders `view` for people and sends `json` to scripts, with the same status. */
+export function reply(req: Request, res: Response, view: string, locals: Record<string, unknown>, json: unknown, status = 200): void {
+  if (wantsJson(req)) {
+    res.status(status).json(json);
+    return;
+  }
+  res.status(status).render(view, { ...locals, csrfToken: req.csrfToken?.() ?? '' });
+}
+
+/** After a write: 201 with JSON for scripts, a 303 redirect for forms. */
+export function afterWrite(req: Request, res: Response, json: unknown, redirectTo: string, status = 201): void {
+  if (wantsJson(req)) res.status(status).json(json);
+  else res.redirect(303, redirectTo);
+}
+
+/** Sets the form page that a 4xx from this handler re-renders, with the error tied to its field. */
+export function formPage(res: Response, view: string, locals: Record<string, unknown> = {}): void {
+  res.locals.form = { view, locals };
+}

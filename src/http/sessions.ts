@@ -1,0 +1,71 @@
+// Sessions kept in FrameCheck's store, so they survive a restart. The
+// cookie is HttpOnly, SameSite=Lax, and Secure whenever the request came over
+// HTTPS (directly or through a trusted proxy).
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import { put, remove, type Store } from '../store/index.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: string;
+  }
+}
+
+/** Anonymous sessions (a CSRF token for the login form) are short-lived. */
+export const ANONYMOUS_AGE_MS = 2 * 60 * 60 * 1000;
+export const SIGNED_IN_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+
+class PersistentSessionStore extends session.Store {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+  ) {
+    super();
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+    const record = this.store.get('sessions', sid);
+    if (!record || new Date(record.expiresAt) <= this.now()) return callback(null, null);
+    callback(null, record.data as unknown as session.SessionData);
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
+    const maxAge = data.cookie?.maxAge ?? ANONYMOUS_AGE_MS;
+    const record = {
+      id: sid,
+      userId: data.userId ?? null,
+      data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+      expiresAt: new Date(this.now().getTime() + maxAge).toISOString(),
+    };
+    this.store.commit([put('sessions', record)]).then(() => callback?.(), callback);
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    if (!this.store.get('sessions', sid)) return callback?.();
+    this.store.commit([remove('sessions', sid)]).then(() => callback?.(), callback);
+  }
+
+  /** Sliding expiry is not persisted per request: that would turn every read into a write. */
+  override touch(_sid: string, _data: session.SessionData, callback?: () => void): void {
+    callback?.();
+  }
+}
+
+export function sessions(store: Store, secret: string, now: () => Date = () => new Date()): RequestHandler {
+  return session({
+    name: 'framecheck.sid',
+    secret,
+    store: new PersistentSessionStore(store, now),
+    resave: false,
+    saveUninitialized: false,
+    proxy: undefined,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: ANONYMOUS_AGE_MS },
+  });
+}
+
+/** Deletes sessions that have expired; run at start-up and now and then. */
+export async function pruneExpiredSessions(store: Store, now: Date): Promise<number> {
+  const expired = [...store.all('sessions')].filter((record) => new Date(record.expiresAt) <= now);
+  if (expired.length) await store.commit(expired.map((record) => remove('sessions', record.id)));
+  return expired.length;
+}

@@ -1,0 +1,85 @@
+// Grading is a pure function of a quiz and the chosen option ids.
+import type { Quiz } from '../content/catalog.ts';
+import { invalid } from '../http/errors.ts';
+
+export type Answers = Record<string, string[]>;
+
+export interface QuestionResult {
+  questionId: string;
+  correct: boolean;
+  explanation: string;
+  chosen: string[];
+  correctOptionIds: string[];
+}
+
+export interface Grade {
+  score: number;
+  max: number;
+  percent: number;
+  passed: boolean;
+  results: QuestionResult[];
+}
+
+/** An unanswered question is wrong; a question is right only when exactly the right options are chosen. */
+export function gradeQuiz(quiz: Quiz, answers: Answers): Grade {
+  const results = quiz.questions.map((question) => {
+    const chosen = [...new Set(answers[question.id] ?? [])].sort();
+    const correctOptionIds = question.options.filter((option) => option.correct).map((option) => option.id).sort();
+    const correct = chosen.length === correctOptionIds.length && chosen.every((id, index) => id === correctOptionIds[index]);
+    return { questionId: question.id, correct, explanation: question.explanation, chosen, correctOptionIds };
+  });
+  const score = results.filter((result) => result.correct).length;
+  const max = quiz.questions.length;
+  const percent = Math.round((100 * score) / max);
+  return { score, max, percent, passed: percent >= quiz.passPercent, results };
+}
+
+/**
+ * Accepts JSON `answers: {questionId: optionId | optionId[]}` or form fields
+ * `q_<questionId>` (repeated for several), and refuses ids the quiz does not have.
+ */
+export function readAnswers(quiz: Quiz, body: Record<string, unknown>): Answers {
+  const raw: Record<string, unknown> = {};
+  if (body.answers !== undefined) {
+    if (typeof body.answers !== 'object' || body.answers === null || Array.isArray(body.answers)) {
+      throw invalid('answers must be an object of questionId to option id(s).', 'answers');
+    }
+    Object.assign(raw, body.answers);
+  }
+  for (const [key, value] of Object.entries(body)) {
+    if (key.startsWith('q_')) raw[key.slice(2)] = value;
+  }
+  const answers: Answers = {};
+  for (const [questionId, value] of Object.entries(raw)) {
+    const question = quiz.questions.find((candidate) => candidate.id === questionId);
+    if (!question) throw invalid(`This quiz has no question "${questionId}".`, `answers.${questionId}`);
+    const ids = Array.isArray(value) ? value : [value];
+    if (!ids.every((id): id is string => typeof id === 'string')) throw invalid('Each answer must be an option id.', `answers.${questionId}`);
+    for (const id of ids) {
+      if (!question.options.some((option) => option.id === id)) {
+        throw invalid(`Question "${questionId}" has no option "${id}".`, `answers.${questionId}`);
+      }
+    }
+    if (question.kind === 'single' && ids.length > 1) throw invalid(`Question "${questionId}" takes one answer.`, `answers.${questionId}`);
+    answers[questionId] = ids;
+  }
+  return answers;
+}
+
+/** A stable shuffle: the same seed gives the same order (one order per attempt). */
+export function shuffled<T>(items: readonly T[], seed: string): T[] {
+  let state = 2166136261;
+  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 16777619);
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const result = [...items];
+  for (let i = result.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [result[i], result[j]] = [result[j], result[i]];
+  }
+  return result;
+}

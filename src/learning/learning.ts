@@ -1,0 +1,111 @@
+// Reading lessons and taking quizzes.
+import type { AppContext } from '../context.ts';
+import type { Quiz } from '../content/catalog.ts';
+import { notFound } from '../http/errors.ts';
+import { newId } from '../ids.ts';
+import { put, type Attempt, type User } from '../store/index.ts';
+import { gradeQuiz, shuffled, type Answers, type Grade } from './grading.ts';
+import { attemptsOf } from './progress.ts';
+
+export function lessonOrThrow(ctx: AppContext, lessonId: string) {
+  const lesson = ctx.catalog.lesson(lessonId);
+  if (!lesson) throw notFound('There is no such lesson.');
+  return lesson;
+}
+
+export function quizOrThrow(ctx: AppContext, lessonId: string): Quiz {
+  const quiz = ctx.catalog.quiz(lessonId);
+  if (!quiz) throw notFound('This lesson has no quiz.');
+  return quiz;
+}
+
+/** The first time a student opens a lesson it counts as "in progress". */
+export async function recordLessonOpen(ctx: AppContext, student: User, lessonId: string): Promise<void> {
+  const id = `${student.id}:${lessonId}`;
+  if (ctx.store.get('lessonOpens', id)) return;
+  await ctx.store.commit([put('lessonOpens', { id, studentId: student.id, lessonId, at: ctx.now().toISOString() })]);
+}
+
+/** The quiz as a learner sees it: options shuffled, one fixed order per attempt; no answers. */
+export function presentQuiz(quiz: Quiz, seed: string) {
+  return {
+    lessonId: quiz.lessonId,
+    passPercent: quiz.passPercent,
+    questions: quiz.questions.map((question) => ({
+      id: question.id,
+      prompt: question.prompt,
+      kind: question.kind,
+      cards: question.cards,
+      cardsHtml: question.cardsHtml,
+      options: shuffled(question.options, `${seed}:${question.id}`).map((option) => ({ id: option.id, text: option.text })),
+    })),
+  };
+}
+
+export function quizSeed(ctx: AppContext, user: User, lessonId: string): string {
+  const attemptNumber = user.role === 'student' ? attemptsOf(ctx.store, user.id, lessonId).length + 1 : 0;
+  return `${user.id}:${lessonId}:${attemptNumber}`;
+}
+
+export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, answers: Answers): Promise<{ attempt: Attempt; grade: Grade }> {
+  const grade = gradeQuiz(quiz, answers);
+  const attempt: Attempt = {
+    id: newId(),
+    studentId: student.id,
+    lessonId: quiz.lessonId,
+    at: ctx.now().toISOString(),
+    score: grade.score,
+    max: grade.max,
+    percent: grade.percent,
+    passed: grade.passed,
+    answers,
+  };
+  await ctx.store.commit([put('attempts', attempt)]);
+  return { attempt, grade };
+}
+
+export function presentAttempt(grade: Grade) {
+  return {
+    score: grade.score,
+    max: grade.max,
+    percent: grade.percent,
+    passed: grade.passed,
+    results: grade.results.map((result) => ({ questionId: result.questionId, correct: result.correct, explanation: result.explanation })),
+  };
+}
+
+/** A student's own attempt, else 404. */
+export function ownAttempt(ctx: AppContext, student: User, lessonId: string, attemptId: string): Attempt {
+  const attempt = ctx.store.get('attempts', attemptId);
+  if (!attempt || attempt.studentId !== student.id || attempt.lessonId !== lessonId) throw notFound('We could not find that attempt.');
+  return attempt;
+}
+
+/** Everything the result page shows: each question with the learner's choice, the right answer and why. */
+export function attemptReview(quiz: Quiz, attempt: Attempt, seed: string) {
+  const grade = gradeQuiz(quiz, attempt.answers);
+  const shown = presentQuiz(quiz, seed);
+  return {
+    grade,
+    questions: shown.questions.map((question, index) => {
+      const source = quiz.questions[index];
+      const result = grade.results[index];
+      return {
+        ...question,
+        correct: result.correct,
+        explanation: source.explanation,
+        options: question.options.map((option) => ({
+          ...option,
+          chosen: result.chosen.includes(option.id),
+          right: result.correctOptionIds.includes(option.id),
+        })),
+      };
+    }),
+  };
+}
+
+export function glossary(ctx: AppContext) {
+  return ctx.catalog.lessons
+    .flatMap((lesson) => lesson.techniques.map((technique) => ({ ...technique, lessonId: lesson.id, lessonTitle: lesson.title })))
+    .sort((a, b) => a.term.localeCompare(b.term));
+}

@@ -1,0 +1,110 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.ts';
+import { currentUser, requireUser } from '../http/auth.ts';
+import { reply, wantsJson } from '../http/respond.ts';
+import { readAnswers } from './grading.ts';
+import {
+  attemptReview,
+  glossary,
+  lessonOrThrow,
+  ownAttempt,
+  presentAttempt,
+  presentQuiz,
+  quizOrThrow,
+  quizSeed,
+  recordLessonOpen,
+  submitQuiz,
+} from './learning.ts';
+import { attemptsOf, progressByLesson } from './progress.ts';
+
+export function learningRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const signedIn = requireUser();
+
+  router.get('/lessons', signedIn, (req, res) => {
+    const user = currentUser(req);
+    const progress = user.role === 'student' ? progressByLesson(ctx.store, user.id) : null;
+    const lessons = ctx.catalog.lessons.map((lesson) => ({
+      id: lesson.id,
+      title: lesson.title,
+      summary: lesson.summary,
+      minutes: lesson.minutes,
+      order: lesson.order,
+      ...(progress ? { status: progress.get(lesson.id)?.status ?? 'not_started', bestPercent: progress.get(lesson.id)?.bestPercent ?? null } : {}),
+    }));
+    reply(req, res, 'learning/lessons', { title: 'The course', lessons }, { lessons });
+  });
+
+  router.get('/glossary', signedIn, (req, res) => {
+    const terms = glossary(ctx);
+    reply(req, res, 'learning/glossary', { title: 'Glossary of techniques', terms }, { terms });
+  });
+
+  router.get('/lessons/:lessonId', signedIn, async (req, res) => {
+    const user = currentUser(req);
+    const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
+    if (user.role === 'student') await recordLessonOpen(ctx, user, lesson.id);
+    const index = ctx.catalog.lessons.indexOf(lesson);
+    const json = {
+      lesson: {
+        id: lesson.id,
+        title: lesson.title,
+        summary: lesson.summary,
+        minutes: lesson.minutes,
+        order: lesson.order,
+        contentNote: lesson.contentNote ?? null,
+        parentPrompt: lesson.parentPrompt,
+        sources: lesson.sources,
+        html: lesson.html,
+        hasQuiz: Boolean(ctx.catalog.quiz(lesson.id)),
+      },
+    };
+    reply(req, res, 'learning/lesson', {
+      title: lesson.title,
+      lesson,
+      hasQuiz: Boolean(ctx.catalog.quiz(lesson.id)),
+      previous: ctx.catalog.lessons[index - 1],
+      next: ctx.catalog.lessons[index + 1],
+    }, json);
+  });
+
+  router.get('/lessons/:lessonId/quiz', signedIn, (req, res) => {
+    const user = currentUser(req);
+    const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
+    const quiz = presentQuiz(quizOrThrow(ctx, lesson.id), quizSeed(ctx, user, lesson.id));
+    const attempts = user.role === 'student' ? attemptsOf(ctx.store, user.id, lesson.id) : [];
+    const best = attempts.reduce<number | null>((top, attempt) => Math.max(top ?? 0, attempt.percent), null);
+    reply(req, res, 'learning/quiz', { title: `Quiz: ${lesson.title}`, lesson, quiz, attemptCount: attempts.length, best, values: {} }, {
+      quiz: { lessonId: quiz.lessonId, passPercent: quiz.passPercent, questions: quiz.questions.map(({ cardsHtml: _html, ...question }) => question) },
+    });
+  });
+
+  router.post('/lessons/:lessonId/quiz', requireUser('student'), async (req, res) => {
+    const student = currentUser(req);
+    const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
+    const quiz = quizOrThrow(ctx, lesson.id);
+    const answers = readAnswers(quiz, (req.body ?? {}) as Record<string, unknown>);
+    const { attempt, grade } = await submitQuiz(ctx, student, quiz, answers);
+    if (wantsJson(req)) {
+      res.status(201).json({ attempt: { id: attempt.id, ...presentAttempt(grade) } });
+      return;
+    }
+    res.redirect(303, `/lessons/${lesson.id}/quiz/attempts/${attempt.id}`);
+  });
+
+  router.get('/lessons/:lessonId/quiz/attempts/:attemptId', requireUser('student'), (req, res) => {
+    const student = currentUser(req);
+    const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
+    const quiz = quizOrThrow(ctx, lesson.id);
+    const attempt = ownAttempt(ctx, student, lesson.id, String(req.params.attemptId));
+    const all = attemptsOf(ctx.store, student.id, lesson.id);
+    const number = all.findIndex((candidate) => candidate.id === attempt.id) + 1;
+    const review = attemptReview(quiz, attempt, `${student.id}:${lesson.id}:${number}`);
+    const best = Math.max(...all.map((candidate) => candidate.percent));
+    reply(req, res, 'learning/result', { title: `Your result: ${lesson.title}`, lesson, quiz, review, attempt, number, best, next: ctx.catalog.lessons[ctx.catalog.lessons.indexOf(lesson) + 1] }, {
+      attempt: { id: attempt.id, at: attempt.at, ...presentAttempt(review.grade) },
+    });
+  });
+
+  return router;
+}

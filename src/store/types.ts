@@ -1,0 +1,141 @@
+// The records FrameCheck keeps. Kept lean on purpose: a teen's account holds
+// a username, a display name and a password hash; no email, birth date or real name.
+
+export type Role = 'teacher' | 'student' | 'parent';
+
+export interface User {
+  id: string;
+  role: Role;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  /** set by a teacher's password reset: the next login must choose a new password */
+  mustChangePassword: boolean;
+  createdAt: string;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string | null;
+  data: Record<string, unknown>;
+  expiresAt: string;
+}
+
+export interface ClassRecord {
+  id: string;
+  teacherId: string;
+  name: string;
+  joinCode: string;
+  createdAt: string;
+}
+
+export interface Membership {
+  /** `${classId}:${studentId}` */
+  id: string;
+  classId: string;
+  studentId: string;
+  joinedAt: string;
+}
+
+export interface Assignment {
+  id: string;
+  classId: string;
+  lessonId: string;
+  /** YYYY-MM-DD or null */
+  due: string | null;
+  createdAt: string;
+}
+
+export interface Attempt {
+  id: string;
+  studentId: string;
+  lessonId: string;
+  at: string;
+  score: number;
+  max: number;
+  percent: number;
+  passed: boolean;
+  /** questionId -> chosen option ids */
+  answers: Record<string, string[]>;
+}
+
+/** The first time a student opened a lesson: makes it "in progress". */
+export interface LessonOpen {
+  /** `${studentId}:${lessonId}` */
+  id: string;
+  studentId: string;
+  lessonId: string;
+  at: string;
+}
+
+export interface ParentCode {
+  /** the code itself */
+  id: string;
+  studentId: string;
+  expiresAt: string;
+}
+
+export interface ParentLink {
+  /** `${parentId}:${studentId}` */
+  id: string;
+  parentId: string;
+  studentId: string;
+  createdAt: string;
+}
+
+export interface Checkup {
+  id: string;
+  classId: string;
+  phase: 'before' | 'after' | 'booster';
+  due: string | null;
+  createdAt: string;
+}
+
+export interface CheckupResponse {
+  /** `${checkupId}:${studentId}:${itemId}` */
+  id: string;
+  checkupId: string;
+  studentId: string;
+  itemId: string;
+  manipulative: number;
+  confidence: number;
+  at: string;
+}
+
+/** The checkup a student was given: its item order, fixed when first opened. */
+export interface CheckupSitting {
+  /** `${checkupId}:${studentId}` */
+  id: string;
+  checkupId: string;
+  studentId: string;
+  form: string;
+  itemIds: string[];
+  startedAt: string;
+}
+
+/** A random id per student per class, used in research exports instead of names. */
+export interface ResearchId {
+  /** `${classId}:${studentId}` */
+  id: string;
+  classId: string;
+  studentId: string;
+  token: string;
+}
+
+export interface Collections {
+  users: User;
+  sessions: SessionRecord;
+  classes: ClassRecord;
+  memberships: Membership;
+  assignments: Assignment;
+  attempts: Attempt;
+  lessonOpens: LessonOpen;
+  parentCodes: ParentCode;
+  parentLinks: ParentLink;
+  checkups: Checkup;
+  checkupResponses: CheckupResponse;
+  checkupSittings: CheckupSitting;
+  researchIds: ResearchId;
+}
+
+export type CollectionName = keyof Collections;
