@@ -5,7 +5,7 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { optionalDate, parseBody, requiredText } from '../http/validate.ts';
 import { findClassByCode, resetPassword } from '../accounts/accounts.ts';
-import { invalid } from '../http/errors.ts';
+import { invalid, notFound } from '../http/errors.ts';
 import { today } from '../learning/progress.ts';
 import {
   assignLesson,
@@ -86,7 +86,7 @@ export function classRoutes(ctx: AppContext): Router {
   router.get('/classes/:classId/lessons/:lessonId', teacher, (req, res) => {
     const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const lesson = ctx.catalog.lesson(String(req.params.lessonId));
-    if (!lesson) throw invalid(`There is no lesson "${String(req.params.lessonId)}".`, 'lessonId');
+    if (!lesson) throw notFound('There is no such lesson.');
     const tallies = questionTallies(ctx, record.id, lesson.id);
     reply(req, res, 'classes/question-results', { title: `${lesson.title}: answers in ${record.name}`, record, lesson, tallies }, { lessonId: lesson.id, ...tallies });
   });

@@ -50,11 +50,6 @@ export function errorHandler(): ErrorRequestHandler {
       json();
       return;
     }
-    if (status === 401) {
-      const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
-      res.redirect(303, `/login${next}`);
-      return;
-    }
     const form = res.locals.form as { view: string; locals?: Record<string, unknown> } | undefined;
     if (form && (status === 400 || status === 409 || status === 422 || status === 429 || status === 401)) {
       res.status(status).render(form.view, {
@@ -63,6 +58,11 @@ export function errorHandler(): ErrorRequestHandler {
         values: withoutSecrets(req.body),
         csrfToken: req.csrfToken?.() ?? '',
       });
+      return;
+    }
+    if (status === 401) {
+      const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+      res.redirect(303, `/login${next}`);
       return;
     }
     res.status(status).render('error', { title: titleFor(status), message, csrfToken: req.csrfToken?.() ?? '' });

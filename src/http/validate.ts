@@ -42,5 +42,6 @@ export const requiredText = (max: number) =>
 
 /** A date typed into a form (YYYY-MM-DD), or nothing. */
 export const optionalDate = z
-  .union([z.literal(''), z.null(), z.undefined(), z.iso.date('must be a date like 2027-03-14')])
+  .union([z.literal(''), z.iso.date('must be a date like 2027-03-14')], { error: 'must be a date like 2027-03-14' })
+  .nullish()
   .transform((value) => value || null);

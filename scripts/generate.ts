@@ -1,0 +1,100 @@
+// Generates realistic data straight into a DATA_DIR through the store (not
+// HTTP), for the benchmark, the crash tests and the demo. Passwords here use
+// a deliberately FAST scrypt cost (GENERATOR_PASSWORD_COST) so that tens of
+// thousands of accounts can be made in seconds; the server itself always
+// hashes new passwords at full cost.
+import { hashPassword } from '../src/accounts/passwords.ts';
+import type { Catalog } from '../src/content/catalog.ts';
+import { gradeQuiz, type Answers } from '../src/learning/grading.ts';
+import { put, Store, type Change } from '../src/store/index.ts';
+
+export const GENERATOR_PASSWORD_COST = 16;
+export const GENERATED_PASSWORD = 'generated-pass-1';
+
+export interface GenerateOptions {
+  classes: number;
+  studentsPerClass: number;
+  /** average quiz attempts per student */
+  attemptsPerStudent: number;
+  /** classes per teacher */
+  classesPerTeacher?: number;
+  now?: Date;
+  /** deterministic pseudo-random numbers */
+  seed?: number;
+}
+
+export interface Generated {
+  teachers: string[];
+  students: string[];
+  classIds: string[];
+  attempts: number;
+}
+
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function generate(store: Store, catalog: Catalog, options: GenerateOptions): Promise<Generated> {
+  const rand = random(options.seed ?? 42);
+  const now = options.now ?? new Date();
+  const iso = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000).toISOString();
+  const hash = await hashPassword(GENERATED_PASSWORD, GENERATOR_PASSWORD_COST);
+  const perTeacher = options.classesPerTeacher ?? 3;
+  const result: Generated = { teachers: [], students: [], classIds: [], attempts: 0 };
+  let batch: Change[] = [];
+  const flush = async (force = false) => {
+    if (batch.length >= 5000 || (force && batch.length)) {
+      await store.commit(batch);
+      batch = [];
+    }
+  };
+  const lessons = catalog.lessons;
+  let teacherId = '';
+  for (let c = 0; c < options.classes; c++) {
+    if (c % perTeacher === 0) {
+      teacherId = `t${c / perTeacher}`;
+      const username = `teacher${c / perTeacher}`;
+      result.teachers.push(username);
+      batch.push(put('users', { id: teacherId, role: 'teacher', username, displayName: `Teacher ${c / perTeacher}`, passwordHash: hash, mustChangePassword: false, createdAt: iso(120) }));
+    }
+    const classId = `c${c}`;
+    result.classIds.push(classId);
+    batch.push(put('classes', { id: classId, teacherId, name: `Class ${c}`, joinCode: `J${String(c).padStart(5, '0')}`, createdAt: iso(100) }));
+    lessons.forEach((lesson, index) => {
+      batch.push(put('assignments', { id: `${classId}-a${index}`, classId, lessonId: lesson.id, due: iso(60 - index * 7).slice(0, 10), createdAt: iso(100) }));
+    });
+    for (let s = 0; s < options.studentsPerClass; s++) {
+      const studentId = `s${c}-${s}`;
+      const username = `student${c}-${s}`;
+      result.students.push(username);
+      batch.push(put('users', { id: studentId, role: 'student', username, displayName: `Student ${c}-${s}`, passwordHash: hash, mustChangePassword: false, createdAt: iso(90) }));
+      batch.push(put('memberships', { id: `${classId}:${studentId}`, classId, studentId, joinedAt: iso(90) }));
+      const attempts = Math.round(options.attemptsPerStudent * (0.5 + rand()));
+      for (let a = 0; a < attempts; a++) {
+        const lesson = lessons[Math.floor(rand() * lessons.length)];
+        const quiz = catalog.quiz(lesson.id);
+        if (!quiz) continue;
+        const answers: Answers = {};
+        for (const question of quiz.questions) {
+          const pick = rand() < 0.7 ? question.options.filter((o) => o.correct) : [question.options[Math.floor(rand() * question.options.length)]];
+          answers[question.id] = question.kind === 'single' ? [pick[0].id] : pick.map((o) => o.id);
+        }
+        const grade = gradeQuiz(quiz, answers);
+        const at = iso(rand() * 80);
+        batch.push(put('lessonOpens', { id: `${studentId}:${lesson.id}`, studentId, lessonId: lesson.id, at }));
+        batch.push(put('attempts', { id: `${studentId}-q${a}`, studentId, lessonId: lesson.id, at, score: grade.score, max: grade.max, percent: grade.percent, passed: grade.passed, answers }));
+        result.attempts++;
+      }
+      await flush();
+    }
+  }
+  await flush(true);
+  await store.compact();
+  return result;
+}

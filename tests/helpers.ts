@@ -1,0 +1,148 @@
+// Test helpers: a real app on a temp DATA_DIR, and a client that speaks the
+// JSON side of the contract with its session cookie and CSRF token.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import supertest from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../src/app.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { loadCatalog, type Catalog } from '../src/content/catalog.ts';
+import { Store } from '../src/store/index.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let catalogCache: Catalog | undefined;
+export function catalog(): Catalog {
+  return (catalogCache ??= loadCatalog(ROOT));
+}
+
+export function tempDir(prefix = 'framecheck-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export interface TestApp {
+  app: Express;
+  store: Store;
+  dataDir: string;
+  config: Config;
+  clock: { now: Date };
+  close(): Promise<void>;
+  /** closes the store and opens the same DATA_DIR again, as a restart would */
+  restart(): Promise<TestApp>;
+}
+
+export async function startApp(options: { dataDir?: string; now?: Date; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? tempDir();
+  const config: Config = { ...loadConfig({ DATA_DIR: dataDir, ...options.env }), passwordCost: 1024 };
+  const store = await Store.open(dataDir);
+  const clock = { now: options.now ?? new Date('2027-03-01T10:00:00Z') };
+  const app = createApp({ config, store, catalog: catalog(), now: () => clock.now });
+  const testApp: TestApp = {
+    app,
+    store,
+    dataDir,
+    config,
+    clock,
+    async close() {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await store.close();
+      return startApp({ dataDir, now: clock.now, env: options.env });
+    },
+  };
+  return testApp;
+}
+
+type Role = 'teacher' | 'student' | 'parent';
+
+export class Client {
+  readonly agent: ReturnType<typeof supertest.agent>;
+  token = '';
+  user: { id: string; role: Role; username: string; displayName: string } | null = null;
+
+  constructor(app: Express) {
+    this.agent = supertest.agent(app);
+  }
+
+  async refreshToken(): Promise<string> {
+    const response = await this.agent.get('/session').set('Accept', 'application/json');
+    this.token = response.body.csrfToken;
+    return this.token;
+  }
+
+  get(url: string) {
+    return this.agent.get(url).set('Accept', 'application/json');
+  }
+
+  /** A page as a browser gets it. */
+  page(url: string) {
+    return this.agent.get(url).set('Accept', 'text/html');
+  }
+
+  post(url: string, body: object = {}) {
+    return this.agent.post(url).set('Accept', 'application/json').set('X-CSRF-Token', this.token).send(body);
+  }
+
+  /** A browser form post: urlencoded, with the _csrf field. */
+  form(url: string, fields: Record<string, string | string[]> = {}) {
+    return this.agent
+      .post(url)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ _csrf: this.token, ...fields });
+  }
+
+  async signup(role: Role, username: string, extra: Record<string, string> = {}) {
+    if (!this.token) await this.refreshToken();
+    const response = await this.post('/signup', { role, username, password: 'a-long-secret-1', displayName: username, ...extra });
+    if (response.status !== 201) throw new Error(`signup ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+    this.token = response.body.csrfToken;
+    this.user = response.body.user;
+    return response;
+  }
+
+  async login(username: string, password = 'a-long-secret-1') {
+    if (!this.token) await this.refreshToken();
+    const response = await this.post('/login', { username, password });
+    if (response.status === 200) {
+      this.token = response.body.csrfToken;
+      this.user = response.body.user;
+    }
+    return response;
+  }
+}
+
+export async function signedUp(app: Express, role: Role, username: string, extra: Record<string, string> = {}): Promise<Client> {
+  const client = new Client(app);
+  await client.signup(role, username, extra);
+  return client;
+}
+
+/** A teacher with a class, and students who joined it with the code. */
+export async function classroom(app: Express, studentNames: string[] = ['sam', 'rae']) {
+  const teacher = await signedUp(app, 'teacher', 'ms-lee');
+  const created = await teacher.post('/classes', { name: 'Year 9' });
+  const classId: string = created.body.class.id;
+  const joinCode: string = created.body.class.joinCode;
+  const students: Client[] = [];
+  for (const name of studentNames) students.push(await signedUp(app, 'student', name, { classCode: joinCode }));
+  return { teacher, classId, joinCode, students };
+}
+
+/** The right answers of a lesson's quiz, as the JSON API takes them. */
+export function rightAnswers(lessonId: string): Record<string, string | string[]> {
+  const quiz = catalog().quiz(lessonId)!;
+  return Object.fromEntries(
+    quiz.questions.map((question) => {
+      const ids = question.options.filter((option) => option.correct).map((option) => option.id);
+      return [question.id, question.kind === 'single' ? ids[0] : ids];
+    }),
+  );
+}
+
+export const FIRST_LESSON = 'recruitment-funnel';
+export const SECOND_LESSON = 'paradise-on-screen';
