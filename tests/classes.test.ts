@@ -406,6 +406,11 @@ describe('classes', () => {
     const form = await pupil.form('/join', { classCode: 'ZZZZZZ' });
     assert.equal(form.status, 422);
     assert.match(form.text, /class code/i);
+    const third = (await twoTeacher.post('/classes', { name: 'Evening group' })).body.class;
+    const joinedByForm = await pupil.form('/join', { classCode: third.joinCode });
+    assert.equal(joinedByForm.status, 303);
+    assert.equal(joinedByForm.headers.location, '/');
+    assert.deepEqual((await pupil.get('/')).body.classes.map((c: { name: string }) => c.name).sort(), ['Afternoon group', 'Evening group', 'Morning group']);
   });
 
   test('answers by question count how many chose each option in each student\'s latest attempt', async () => {

@@ -1,6 +1,121 @@
 import { Router } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { currentUser, requireUser } from '../http/auth.ts';
+import { conflict } from '../http/errors.ts';
+import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
+import { optionalDate, parseBody } from '../http/validate.ts';
+import { classForTeacher } from '../classes/classes.ts';
+import { neutraliseCell } from '../classes/csv.ts';
+import {
+  assignCheckup,
+  bankOrThrow,
+  checkupCsvRows,
+  checkupForStudent,
+  checkupsOfClass,
+  classReport,
+  ensureSitting,
+  presentScore,
+  recordResponse,
+  scoreOf,
+  sittingProgress,
+  PHASES,
+} from './checkups.ts';
 
-export function checkupRoutes(_ctx: AppContext): Router {
-  return Router();
+const assignSchema = z.object({
+  phase: z.enum(['before', 'after', 'booster'], { error: 'choose before, after or booster' }),
+  due: optionalDate,
+});
+
+const scale = z.coerce.number({ error: 'choose a number from 1 to 7' }).int('choose a whole number from 1 to 7').min(1, 'choose a number from 1 to 7').max(7, 'choose a number from 1 to 7');
+const responseSchema = z.object({
+  itemId: z.string({ error: 'must be text' }).min(1, 'must not be empty').max(100),
+  manipulative: scale,
+  confidence: scale,
+});
+
+const PHASE_TITLES = { before: 'Check-up before the course', after: 'Check-up after the course', booster: 'Booster check-up' };
+
+export function checkupRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const teacher = requireUser('teacher');
+  const student = requireUser('student');
+
+  router.post('/classes/:classId/checkups', teacher, async (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const input = parseBody(assignSchema, req);
+    const { checkup, created } = await assignCheckup(ctx, record.id, input.phase, input.due);
+    afterWrite(req, res, { checkup: { id: checkup.id, phase: checkup.phase, due: checkup.due } }, `/classes/${record.id}#checkups`, created ? 201 : 200);
+  });
+
+  router.get('/checkups/:checkupId', student, async (req, res) => {
+    const me = currentUser(req);
+    const checkup = checkupForStudent(ctx, me, String(req.params.checkupId));
+    const sitting = await ensureSitting(ctx, checkup, me);
+    const { answered, total, next } = sittingProgress(ctx, sitting);
+    const item = next ? bankOrThrow(ctx).items.get(next)! : null;
+    reply(
+      req,
+      res,
+      'checkups/take',
+      { title: PHASE_TITLES[checkup.phase], checkup, answered, total, item, values: {} },
+      { checkup: { id: checkup.id, phase: checkup.phase, total, answered }, item: item ? { id: item.id, kind: item.type, text: item.text, from: item.from ?? null } : null },
+    );
+  });
+
+  router.post('/checkups/:checkupId/responses', student, async (req, res) => {
+    const me = currentUser(req);
+    const checkup = checkupForStudent(ctx, me, String(req.params.checkupId));
+    if (!wantsJson(req)) {
+      // Re-show the same item with the message next to the scale that is missing.
+      const sitting = await ensureSitting(ctx, checkup, me);
+      const { answered, total, next } = sittingProgress(ctx, sitting);
+      formPage(res, 'checkups/take', { title: PHASE_TITLES[checkup.phase], checkup, answered, total, item: next ? bankOrThrow(ctx).items.get(next) : null });
+    }
+    const input = parseBody(responseSchema, req);
+    const progress = await recordResponse(ctx, checkup, me, input);
+    afterWrite(req, res, progress, progress.answered === progress.total ? `/checkups/${checkup.id}/result` : `/checkups/${checkup.id}`);
+  });
+
+  router.get('/checkups/:checkupId/result', student, (req, res) => {
+    const me = currentUser(req);
+    const checkup = checkupForStudent(ctx, me, String(req.params.checkupId));
+    const score = scoreOf(ctx, checkup, me.id);
+    if (!score) throw conflict('Finish the check-up first to see your result.');
+    const bank = bankOrThrow(ctx);
+    const beforeCheckup = checkup.phase === 'before' ? undefined : checkupsOfClass(ctx, checkup.classId).find((c) => c.phase === 'before');
+    const before = beforeCheckup ? scoreOf(ctx, beforeCheckup, me.id) : null;
+    const items = score.items.map((item) => ({ id: item.id, technique: item.manipulative ? item.technique : null, techniqueName: item.manipulative ? bank.techniques[item.technique] : null, manipulative: item.manipulative, rating: item.rating, explanation: item.explanation, html: item.html }));
+    reply(
+      req,
+      res,
+      'checkups/result',
+      { title: 'Your check-up result', checkup, score: presentScore(score), before: before ? presentScore(before) : null, items },
+      {
+        result: {
+          ...presentScore(score),
+          items: items.map(({ id, technique, rating, explanation }) => ({ id, technique, rating, explanation })),
+          ...(before ? { before: presentScore(before) } : {}),
+        },
+      },
+    );
+  });
+
+  router.get('/classes/:classId/checkup-report', teacher, (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const report = classReport(ctx, record.id);
+    const checkups = checkupsOfClass(ctx, record.id);
+    reply(req, res, 'checkups/report', { title: `${record.name}: check-up results`, record, report, checkups, phases: PHASES }, { report });
+  });
+
+  router.get('/classes/:classId/checkup.csv', teacher, async (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const rows = await checkupCsvRows(ctx, record.id);
+    res.type('text/csv; charset=utf-8');
+    res.attachment('checkup-items.csv');
+    res.send(stringify(rows.map((row) => row.map(neutraliseCell))));
+  });
+
+  return router;
 }

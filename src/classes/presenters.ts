@@ -1,6 +1,7 @@
 // What the class page shows, and the same data as JSON (nothing more).
 import type { AppContext } from '../context.ts';
 import type { ClassOverview } from './classes.ts';
+import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
 
 export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
   const { record, students, assignments, cells, perLesson } = overview;
@@ -17,8 +18,16 @@ export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
     ),
     summary: perLesson,
   };
+  const checkups = checkupsOfClass(ctx, record.id).map((checkup) => ({
+    id: checkup.id,
+    phase: checkup.phase,
+    due: checkup.due,
+    completed: students.filter((student) => isComplete(ctx, checkup, student.id)).length,
+  }));
   return {
-    json,
+    json: { ...json, checkups },
+    checkups,
+    hasBank: Boolean(ctx.catalog.bank),
     record,
     students,
     assignments: assignments.map((assignment) => ({ ...assignment, lesson: ctx.catalog.lesson(assignment.lessonId)! })),

@@ -1,6 +1,7 @@
 // Loads and validates every lesson and quiz once, at start-up. A broken file
 // stops the server with a message naming the file and the field.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { parseItemBank, type ItemBank } from '../checkups/bank.ts';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { parse as parseYaml } from 'yaml';
@@ -28,6 +29,8 @@ export interface Quiz {
 
 export interface Catalog {
   lessons: Lesson[];
+  /** the check-up item bank, when assessments/items.yaml exists */
+  bank: ItemBank | null;
   lesson(id: string): Lesson | undefined;
   quiz(lessonId: string): Quiz | undefined;
 }
@@ -74,7 +77,7 @@ export function parseQuiz(file: string, source: string): Quiz {
   };
 }
 
-export function buildCatalog(lessons: Lesson[], quizzes: Quiz[]): Catalog {
+export function buildCatalog(lessons: Lesson[], quizzes: Quiz[], bank: ItemBank | null = null): Catalog {
   const byId = new Map<string, Lesson>();
   for (const lesson of lessons) {
     const other = byId.get(lesson.id);
@@ -91,6 +94,7 @@ export function buildCatalog(lessons: Lesson[], quizzes: Quiz[]): Catalog {
   const sorted = [...lessons].sort((a, b) => a.order - b.order);
   return {
     lessons: sorted,
+    bank,
     lesson: (id) => byId.get(id),
     quiz: (lessonId) => quizByLesson.get(lessonId),
   };
@@ -104,7 +108,9 @@ export function loadCatalog(root: string): Catalog {
   const quizzes = listFiles(path.join(root, 'quizzes'), QUIZ_FILE).map((file) =>
     parseQuiz(path.relative(root, file), readFileSync(file, 'utf8')),
   );
-  return buildCatalog(lessons, quizzes);
+  const bankFile = path.join(root, 'assessments', 'items.yaml');
+  const bank = existsSync(bankFile) ? parseItemBank(path.relative(root, bankFile), readFileSync(bankFile, 'utf8')) : null;
+  return buildCatalog(lessons, quizzes, bank);
 }
 
 function listFiles(folder: string, pattern: RegExp): string[] {

@@ -5,6 +5,7 @@ import { HttpError, invalid, notFound } from '../http/errors.ts';
 import { normaliseCode, randomCode } from '../ids.ts';
 import { assignmentsForStudent, progressByLesson, NOT_STARTED, isOverdue, today } from '../learning/progress.ts';
 import { put, remove, type User } from '../store/index.ts';
+import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
 
 const CODE_DAYS = 7;
 
@@ -110,4 +111,12 @@ export function childTimeline(ctx: AppContext, child: User) {
     events.push({ at: attempt.at, kind: 'attempt', title: ctx.catalog.lesson(attempt.lessonId)?.title ?? attempt.lessonId, percent: attempt.percent, passed: attempt.passed });
   }
   return events.sort((a, b) => b.at.localeCompare(a.at)).slice(0, 30);
+}
+
+/** A parent sees only whether each check-up was completed, never the ratings. */
+export function childCheckups(ctx: AppContext, child: User) {
+  return ctx.store
+    .find('memberships', 'studentId', child.id)
+    .flatMap((membership) => checkupsOfClass(ctx, membership.classId))
+    .map((checkup) => ({ phase: checkup.phase, due: checkup.due, completed: isComplete(ctx, checkup, child.id) }));
 }

@@ -5,7 +5,7 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { afterWrite, formPage, reply } from '../http/respond.ts';
 import { parseBody, requiredText } from '../http/validate.ts';
 import { parentHome } from '../home/home.ts';
-import { childProgress, childTimeline, createParentCode, linkChild, linkedAdults, linkedChild, openCodes, unlinkAdult } from './families.ts';
+import { childCheckups, childProgress, childTimeline, createParentCode, linkChild, linkedAdults, linkedChild, openCodes, unlinkAdult } from './families.ts';
 
 const linkSchema = z.object({ code: requiredText(20) });
 
@@ -43,7 +43,9 @@ export function familyRoutes(ctx: AppContext): Router {
     const child = linkedChild(ctx, currentUser(req), String(req.params.studentId));
     const progress = childProgress(ctx, child);
     const timeline = childTimeline(ctx, child);
-    reply(req, res, 'families/child', { title: child.displayName, child, progress, timeline }, {
+    const checkups = childCheckups(ctx, child);
+    reply(req, res, 'families/child', { title: child.displayName, child, progress, timeline, checkups }, {
+      checkups,
       child: { id: child.id, displayName: child.displayName },
       progress: progress.map(({ lessonId, title, status, bestPercent, due, summary, parentPrompt, overdue }) => ({ lessonId, title, status, bestPercent, due, summary, parentPrompt, overdue })),
     });

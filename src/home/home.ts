@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { User } from '../store/index.ts';
 import { classesOfTeacher } from '../classes/classes.ts';
 import { childrenOf } from '../families/families.ts';
+import { checkupsOfClass, checkupStatus } from '../checkups/checkups.ts';
 import { assignmentsForStudent, isOverdue, NOT_STARTED, progressByLesson, today } from '../learning/progress.ts';
 
 export function studentHome(ctx: AppContext, student: User) {
@@ -18,14 +19,19 @@ export function studentHome(ctx: AppContext, student: User) {
     .map((membership) => ctx.store.get('classes', membership.classId))
     .filter((record) => record !== undefined)
     .map((record) => ({ id: record.id, name: record.name }));
+  const checkups = classes.flatMap((record) =>
+    checkupsOfClass(ctx, record.id).map((checkup) => ({ id: checkup.id, phase: checkup.phase, due: checkup.due, className: record.name, status: checkupStatus(ctx, checkup, student.id) })),
+  );
   return {
     assignments,
+    checkups,
     classes,
     course: { passed: passedInCourse, total: ctx.catalog.lessons.length },
     json: {
       assignments: assignments.map(({ lessonId, title, due, status, bestPercent, overdue }) => ({ lessonId, title, due, status, bestPercent, overdue })),
       course: { passed: passedInCourse, total: ctx.catalog.lessons.length },
       classes,
+      checkups,
     },
   };
 }

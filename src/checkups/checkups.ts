@@ -1,0 +1,246 @@
+// Check-ups: a class rates invented items before and after the course; the
+// teacher sees whether the class got better at telling manipulative posts
+// from ordinary ones, and whether it became more suspicious of ordinary ones.
+import { randomInt } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import { conflict, notFound } from '../http/errors.ts';
+import { newId } from '../ids.ts';
+import { put, type Checkup, type CheckupSitting, type User } from '../store/index.ts';
+import { shardIndex } from '../store/engine.ts';
+import type { BankItem, Form, ItemBank } from './bank.ts';
+import { mean, pairedChange, round2, scoreSitting, type Score } from './stats.ts';
+
+export type Phase = Checkup['phase'];
+export const PHASES: Phase[] = ['before', 'after', 'booster'];
+/** A class result is shown only when at least this many students took both, so no teen is singled out. */
+export const MIN_REPORT_N = 5;
+
+export function bankOrThrow(ctx: AppContext): ItemBank {
+  if (!ctx.catalog.bank) throw notFound('This installation has no check-up item bank.');
+  return ctx.catalog.bank;
+}
+
+export async function assignCheckup(ctx: AppContext, classId: string, phase: Phase, due: string | null): Promise<{ checkup: Checkup; created: boolean }> {
+  bankOrThrow(ctx);
+  const existing = ctx.store.find('checkups', 'classId', classId).find((checkup) => checkup.phase === phase);
+  const checkup: Checkup = existing ? { ...existing, due } : { id: newId(), classId, phase, due, createdAt: ctx.now().toISOString() };
+  await ctx.store.commit([put('checkups', checkup)]);
+  return { checkup, created: !existing };
+}
+
+export function checkupsOfClass(ctx: AppContext, classId: string): Checkup[] {
+  return ctx.store.find('checkups', 'classId', classId).sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
+}
+
+/** The check-up, if this student is in its class; else 404. */
+export function checkupForStudent(ctx: AppContext, student: User, checkupId: string): Checkup {
+  const checkup = ctx.store.get('checkups', checkupId);
+  if (!checkup || !ctx.store.get('memberships', `${checkup.classId}:${student.id}`)) throw notFound('We could not find that check-up.');
+  return checkup;
+}
+
+/**
+ * Counterbalanced forms: half the class (by a stable hash) takes A before and
+ * B after, the other half the reverse, so no student sees an item twice; the
+ * booster uses form C.
+ */
+export function formFor(classId: string, studentId: string, phase: Phase): Form {
+  if (phase === 'booster') return 'C';
+  const firstA = shardIndex(`${classId}:${studentId}`, 2) === 0;
+  return (phase === 'before') === firstA ? 'A' : 'B';
+}
+
+/** A random order in which the two halves of a pair are never next to each other. */
+export function orderItems(items: BankItem[], random: (n: number) => number = randomInt): string[] {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const order = [...items];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = random(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    if (order.every((item, index) => index === 0 || order[index - 1].pairId !== item.pairId)) return order.map((item) => item.id);
+  }
+  throw new Error('Could not order the check-up items');
+}
+
+function sittingId(checkupId: string, studentId: string): string {
+  return `${checkupId}:${studentId}`;
+}
+
+export async function ensureSitting(ctx: AppContext, checkup: Checkup, student: User): Promise<CheckupSitting> {
+  const existing = ctx.store.get('checkupSittings', sittingId(checkup.id, student.id));
+  if (existing) return existing;
+  const bank = bankOrThrow(ctx);
+  const form = formFor(checkup.classId, student.id, checkup.phase);
+  const sitting: CheckupSitting = {
+    id: sittingId(checkup.id, student.id),
+    checkupId: checkup.id,
+    studentId: student.id,
+    form,
+    itemIds: orderItems(bank.form(form)),
+    startedAt: ctx.now().toISOString(),
+  };
+  await ctx.store.commit([put('checkupSittings', sitting)]);
+  return sitting;
+}
+
+function responsesOf(ctx: AppContext, checkupId: string, studentId: string) {
+  return ctx.store.find('checkupResponses', 'studentId', studentId).filter((response) => response.checkupId === checkupId);
+}
+
+export function sittingProgress(ctx: AppContext, sitting: CheckupSitting) {
+  const answered = new Set(responsesOf(ctx, sitting.checkupId, sitting.studentId).map((response) => response.itemId));
+  const next = sitting.itemIds.find((id) => !answered.has(id)) ?? null;
+  return { answered: answered.size, total: sitting.itemIds.length, next };
+}
+
+export async function recordResponse(
+  ctx: AppContext,
+  checkup: Checkup,
+  student: User,
+  input: { itemId: string; manipulative: number; confidence: number },
+): Promise<{ answered: number; total: number }> {
+  const sitting = await ensureSitting(ctx, checkup, student);
+  const { next, answered, total } = sittingProgress(ctx, sitting);
+  const id = `${checkup.id}:${student.id}:${input.itemId}`;
+  if (ctx.store.get('checkupResponses', id)) throw conflict('You have already rated this item.', 'itemId');
+  if (input.itemId !== next) throw conflict(next ? 'That is not the next item. Reload the page.' : 'You have finished this check-up.', 'itemId');
+  await ctx.store.commit([
+    put('checkupResponses', { id, checkupId: checkup.id, studentId: student.id, itemId: input.itemId, manipulative: input.manipulative, confidence: input.confidence, at: ctx.now().toISOString() }),
+  ]);
+  return { answered: answered + 1, total };
+}
+
+export function isComplete(ctx: AppContext, checkup: Checkup, studentId: string): boolean {
+  const sitting = ctx.store.get('checkupSittings', sittingId(checkup.id, studentId));
+  return sitting ? sittingProgress(ctx, sitting).next === null : false;
+}
+
+export function checkupStatus(ctx: AppContext, checkup: Checkup, studentId: string): 'not_started' | 'in_progress' | 'completed' {
+  const sitting = ctx.store.get('checkupSittings', sittingId(checkup.id, studentId));
+  if (!sitting) return 'not_started';
+  return sittingProgress(ctx, sitting).next === null ? 'completed' : 'in_progress';
+}
+
+interface ScoredSitting extends Score {
+  items: { id: string; pairId: string; technique: string; manipulative: boolean; rating: number; confidence: number; explanation: string; html: string }[];
+}
+
+/** A finished sitting's scores; null when not finished. */
+export function scoreOf(ctx: AppContext, checkup: Checkup, studentId: string): ScoredSitting | null {
+  if (!isComplete(ctx, checkup, studentId)) return null;
+  const bank = bankOrThrow(ctx);
+  const sitting = ctx.store.get('checkupSittings', sittingId(checkup.id, studentId))!;
+  const byItem = new Map(responsesOf(ctx, checkup.id, studentId).map((response) => [response.itemId, response]));
+  const items = sitting.itemIds.map((id) => {
+    const item = bank.items.get(id)!;
+    const response = byItem.get(id)!;
+    return { id, pairId: item.pairId, technique: item.technique, manipulative: item.manipulative, rating: response.manipulative, confidence: response.confidence, explanation: item.explanation, html: item.html };
+  });
+  return { ...scoreSitting(items), items };
+}
+
+export function presentScore(score: Score) {
+  return { manipulativeMean: round2(score.manipulativeMean), neutralMean: round2(score.neutralMean), discernment: round2(score.discernment) };
+}
+
+/** The class report: before vs after for students who took both, and per technique. */
+export function classReport(ctx: AppContext, classId: string) {
+  const bank = bankOrThrow(ctx);
+  const checkups = checkupsOfClass(ctx, classId);
+  const before = checkups.find((checkup) => checkup.phase === 'before');
+  const after = checkups.find((checkup) => checkup.phase === 'after');
+  const students = ctx.store.find('memberships', 'classId', classId).map((membership) => membership.studentId);
+  const pairs = students
+    .map((studentId) => ({ studentId, before: before && scoreOf(ctx, before, studentId), after: after && scoreOf(ctx, after, studentId) }))
+    .filter((entry): entry is { studentId: string; before: ScoredSitting; after: ScoredSitting } => Boolean(entry.before && entry.after));
+  const pairedN = pairs.length;
+  const completed = Object.fromEntries(checkups.map((checkup) => [checkup.phase, students.filter((id) => isComplete(ctx, checkup, id)).length]));
+  if (pairedN < MIN_REPORT_N) {
+    return { pairedN, minimum: MIN_REPORT_N, completed, suppressed: true as const, before: null, after: null, change: null, perTechnique: [] };
+  }
+  const summary = (scores: Score[]) => ({
+    discernment: round2(mean(scores.map((s) => s.discernment))),
+    neutralMean: round2(mean(scores.map((s) => s.neutralMean))),
+    manipulativeMean: round2(mean(scores.map((s) => s.manipulativeMean))),
+  });
+  const interval = (change: ReturnType<typeof pairedChange>) => ({ mean: round2(change.mean), ci95: [round2(change.ci95[0]), round2(change.ci95[1])] as [number, number] });
+  const pairDiscernment = (scored: ScoredSitting, technique: string) => {
+    const items = scored.items.filter((item) => item.technique === technique);
+    const m = items.filter((item) => item.manipulative).map((item) => item.rating);
+    const n = items.filter((item) => !item.manipulative).map((item) => item.rating);
+    return m.length && n.length ? mean(m) - mean(n) : null;
+  };
+  const techniques = [...new Set(bank.form('A').map((item) => item.technique))];
+  const perTechnique = techniques.map((technique) => {
+    const b = pairs.map((p) => pairDiscernment(p.before, technique)).filter((v): v is number => v !== null);
+    const a = pairs.map((p) => pairDiscernment(p.after, technique)).filter((v): v is number => v !== null);
+    return {
+      technique,
+      name: bank.techniques[technique],
+      before: b.length ? round2(mean(b)) : null,
+      after: a.length ? round2(mean(a)) : null,
+      change: b.length && a.length ? round2(mean(a) - mean(b)) : null,
+    };
+  });
+  return {
+    pairedN,
+    minimum: MIN_REPORT_N,
+    completed,
+    suppressed: false as const,
+    before: summary(pairs.map((p) => p.before)),
+    after: summary(pairs.map((p) => p.after)),
+    change: {
+      discernment: interval(pairedChange(pairs.map((p) => p.before.discernment), pairs.map((p) => p.after.discernment))),
+      neutralMean: interval(pairedChange(pairs.map((p) => p.before.neutralMean), pairs.map((p) => p.after.neutralMean))),
+    },
+    perTechnique,
+  };
+}
+
+/** A random id per student per class, made the first time the class's data is exported. */
+export async function researchIds(ctx: AppContext, classId: string, studentIds: string[]): Promise<Map<string, string>> {
+  const ids = new Map(ctx.store.find('researchIds', 'classId', classId).map((record) => [record.studentId, record.token]));
+  const missing = studentIds.filter((id) => !ids.has(id));
+  if (missing.length) {
+    const records = missing.map((studentId) => ({ id: `${classId}:${studentId}`, classId, studentId, token: `p-${newId().slice(0, 10)}` }));
+    await ctx.store.commit(records.map((record) => put('researchIds', record)));
+    for (const record of records) ids.set(record.studentId, record.token);
+  }
+  return ids;
+}
+
+export async function checkupCsvRows(ctx: AppContext, classId: string): Promise<string[][]> {
+  const bank = bankOrThrow(ctx);
+  const checkups = checkupsOfClass(ctx, classId);
+  const students = ctx.store.find('memberships', 'classId', classId).map((membership) => membership.studentId);
+  const tokens = await researchIds(ctx, classId, students);
+  const rows: string[][] = [['participant', 'phase', 'form', 'position', 'item id', 'pair id', 'technique', 'item kind', 'manipulative rating', 'confidence', 'answered on']];
+  for (const checkup of checkups) {
+    for (const studentId of students) {
+      const sitting = ctx.store.get('checkupSittings', sittingId(checkup.id, studentId));
+      if (!sitting) continue;
+      const byItem = new Map(responsesOf(ctx, checkup.id, studentId).map((response) => [response.itemId, response]));
+      sitting.itemIds.forEach((itemId, position) => {
+        const response = byItem.get(itemId);
+        const item = bank.items.get(itemId);
+        if (!response || !item) return;
+        rows.push([
+          tokens.get(studentId)!,
+          checkup.phase,
+          sitting.form,
+          String(position + 1),
+          item.id,
+          item.pairId,
+          item.technique,
+          item.manipulative ? 'manipulative' : 'neutral',
+          String(response.manipulative),
+          String(response.confidence),
+          // The day only: exact times could re-identify a student.
+          response.at.slice(0, 10),
+        ]);
+      });
+    }
+  }
+  return rows;
+}

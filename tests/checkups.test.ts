@@ -1,0 +1,196 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mean, pairedChange, scoreSitting, standardDeviation, tCritical95 } from '../src/checkups/stats.ts';
+import { formFor, orderItems } from '../src/checkups/checkups.ts';
+import { catalog, classroom, signedUp, startApp, type Client } from './helpers.ts';
+
+describe('check-up statistics (worked by hand)', () => {
+  test('scores of one sitting: means and discernment', () => {
+    const score = scoreSitting([
+      { manipulative: true, rating: 6 },
+      { manipulative: true, rating: 5 },
+      { manipulative: false, rating: 2 },
+      { manipulative: false, rating: 3 },
+    ]);
+    assert.deepEqual(score, { manipulativeMean: 5.5, neutralMean: 2.5, discernment: 3 });
+  });
+
+  test('paired change with a 95% interval: differences 1..5', () => {
+    // mean 3; sd = sqrt((4+1+0+1+4)/4) = 1.5811; se = 0.7071; t(4) = 2.776; half-width 1.963
+    assert.equal(mean([1, 2, 3, 4, 5]), 3);
+    assert.ok(Math.abs(standardDeviation([1, 2, 3, 4, 5]) - 1.5811) < 1e-4);
+    const change = pairedChange([0, 0, 0, 0, 0], [1, 2, 3, 4, 5]);
+    assert.equal(change.mean, 3);
+    assert.ok(Math.abs(change.ci95[0] - 1.0371) < 1e-3, String(change.ci95[0]));
+    assert.ok(Math.abs(change.ci95[1] - 4.9629) < 1e-3, String(change.ci95[1]));
+  });
+
+  test('t critical values: tabled and between', () => {
+    assert.equal(tCritical95(4), 2.776);
+    assert.equal(tCritical95(29), 2.045);
+    assert.ok(tCritical95(35) < 2.042 && tCritical95(35) > 2.021);
+    assert.equal(tCritical95(500), 1.96);
+  });
+
+  test('the two halves of a pair never stand next to each other', () => {
+    const items = catalog().bank!.form('A');
+    for (let run = 0; run < 200; run++) {
+      const order = orderItems(items).map((id) => items.find((item) => item.id === id)!);
+      assert.equal(order.length, 16);
+      order.forEach((item, index) => {
+        if (index > 0) assert.notEqual(order[index - 1].pairId, item.pairId);
+      });
+    }
+  });
+
+  test('forms are counterbalanced: a student takes A then B or B then A, never one twice', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const before = formFor('class1', `student${i}`, 'before');
+      const after = formFor('class1', `student${i}`, 'after');
+      assert.notEqual(before, after);
+      assert.deepEqual([before, after].sort(), ['A', 'B']);
+      seen.add(before);
+    }
+    assert.equal(seen.size, 2, 'both orders occur in a class');
+    assert.equal(formFor('c', 's', 'booster'), 'C');
+  });
+
+  test('the bank: 24 pairs, forms A and B of 8 pairs each on the same techniques', () => {
+    const bank = catalog().bank!;
+    assert.equal(bank.items.size, 48);
+    assert.equal(bank.form('A').length, 16);
+    assert.equal(bank.form('B').length, 16);
+    const techniques = (form: 'A' | 'B') => [...new Set(bank.form(form).map((item) => item.technique))].sort();
+    assert.deepEqual(techniques('A'), techniques('B'));
+    assert.equal(new Set([...bank.items.values()].map((item) => item.technique)).size, 10);
+  });
+});
+
+/** Rates every item of a check-up: manipulative items get `high`, neutral ones `low`. */
+async function takeCheckup(student: Client, checkupId: string, high: number, low: number) {
+  const bank = catalog().bank!;
+  for (;;) {
+    const page = await student.get(`/checkups/${checkupId}`);
+    assert.equal(page.status, 200);
+    if (!page.body.item) return;
+    const item = bank.items.get(page.body.item.id)!;
+    const response = await student.post(`/checkups/${checkupId}/responses`, { itemId: item.id, manipulative: item.manipulative ? high : low, confidence: 5 });
+    assert.equal(response.status, 201);
+  }
+}
+
+describe('check-up routes', () => {
+  test('a class takes the check-up before and after; the teacher reads the change', async () => {
+    const t = await startApp();
+    try {
+      const names = ['ana', 'ben', 'cai', 'dev', 'eli', 'fay'];
+      const { teacher, classId, students } = await classroom(t.app, names);
+      const before = await teacher.post(`/classes/${classId}/checkups`, { phase: 'before', due: '2027-03-10' });
+      assert.equal(before.status, 201);
+      assert.equal(before.body.checkup.phase, 'before');
+      const bad = await teacher.post(`/classes/${classId}/checkups`, { phase: 'during' });
+      assert.equal(bad.status, 422);
+      assert.equal(bad.body.error.field, 'phase');
+
+      // One at a time, never revealing which items are manipulative.
+      const first = await students[0].get(`/checkups/${before.body.checkup.id}`);
+      assert.deepEqual(first.body.checkup, { id: before.body.checkup.id, phase: 'before', total: 16, answered: 0 });
+      assert.deepEqual(Object.keys(first.body.item).sort(), ['from', 'id', 'kind', 'text']);
+      const wrongItem = await students[0].post(`/checkups/${before.body.checkup.id}/responses`, { itemId: 'not-next', manipulative: 3, confidence: 3 });
+      assert.equal(wrongItem.status, 409);
+      const outOfRange = await students[0].post(`/checkups/${before.body.checkup.id}/responses`, { itemId: first.body.item.id, manipulative: 9, confidence: 3 });
+      assert.equal(outOfRange.status, 422);
+      assert.equal(outOfRange.body.error.field, 'manipulative');
+      const early = await students[0].get(`/checkups/${before.body.checkup.id}/result`);
+      assert.equal(early.status, 409);
+
+      for (const student of students) await takeCheckup(student, before.body.checkup.id, 4, 4);
+      const again = await students[0].post(`/checkups/${before.body.checkup.id}/responses`, { itemId: first.body.item.id, manipulative: 3, confidence: 3 });
+      assert.equal(again.status, 409, 'an item is rated once');
+
+      const suppressed = await teacher.get(`/classes/${classId}/checkup-report`);
+      assert.equal(suppressed.body.report.suppressed, true);
+      assert.equal(suppressed.body.report.before, null);
+
+      const after = await teacher.post(`/classes/${classId}/checkups`, { phase: 'after' });
+      // Students 0-4 improve by 1..5 points of discernment; student 5 does not finish.
+      for (let i = 0; i < 5; i++) await takeCheckup(students[i], after.body.checkup.id, 2 + (i + 1), 2);
+      const partial = await students[5].get(`/checkups/${after.body.checkup.id}`);
+      await students[5].post(`/checkups/${after.body.checkup.id}/responses`, { itemId: partial.body.item.id, manipulative: 7, confidence: 7 });
+
+      const report = (await teacher.get(`/classes/${classId}/checkup-report`)).body.report;
+      assert.equal(report.suppressed, false);
+      assert.equal(report.pairedN, 5);
+      assert.deepEqual(report.before, { discernment: 0, neutralMean: 4, manipulativeMean: 4 });
+      assert.deepEqual(report.after, { discernment: 3, neutralMean: 2, manipulativeMean: 5 });
+      assert.deepEqual(report.change.discernment, { mean: 3, ci95: [1.04, 4.96] });
+      assert.deepEqual(report.change.neutralMean, { mean: -2, ci95: [-2, -2] });
+      assert.equal(report.perTechnique.length, 8);
+      assert.ok(report.perTechnique.every((row: { before: number }) => row.before === 0));
+
+      // The student sees their own before and after, with an explanation of each item.
+      const result = (await students[4].get(`/checkups/${after.body.checkup.id}/result`)).body.result;
+      assert.equal(result.discernment, 5);
+      assert.equal(result.before.discernment, 0);
+      assert.equal(result.items.length, 16);
+      assert.ok(result.items.every((item: { explanation: string }) => item.explanation.length > 10));
+
+      // The HTML report has a chart with a text alternative and the table.
+      const html = await teacher.page(`/classes/${classId}/checkup-report`);
+      assert.match(html.text, /<svg class="chart"[^>]*role="img"/);
+      assert.match(html.text, /<table class="data-table">/);
+
+      // The CSV has a random id per student and no names.
+      const csv = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
+      assert.equal(csv.status, 200);
+      assert.match(csv.headers['content-type'], /text\/csv/);
+      const lines = csv.text.trim().split('\n');
+      assert.equal(lines[0], 'participant,phase,form,position,item id,pair id,technique,item kind,manipulative rating,confidence,answered on');
+      assert.equal(lines.length, 1 + 6 * 16 + 5 * 16 + 1);
+      for (const name of names) assert.doesNotMatch(csv.text, new RegExp(`\\b${name}\\b`));
+      assert.equal(new Set(lines.slice(1).map((line) => line.split(',')[0])).size, 6);
+      const again2 = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
+      assert.equal(again2.text, csv.text, 'the random ids stay the same between exports');
+
+      // A linked parent sees completed or not, never the ratings.
+      const code = await students[0].post('/parent-code');
+      const parent = await signedUp(t.app, 'parent', 'ana-mum');
+      await parent.post('/children', { code: code.body.code });
+      const child = await parent.get(`/children/${students[0].user!.id}`);
+      assert.deepEqual(child.body.checkups.map((c: { completed: boolean }) => c.completed), [true, true]);
+      assert.doesNotMatch(JSON.stringify(child.body), /discernment|rating/);
+
+      // Outsiders: another class's student gets 404; a parent 403; anonymous 401.
+      const outsider = await signedUp(t.app, 'student', 'outsider');
+      assert.equal((await outsider.get(`/checkups/${before.body.checkup.id}`)).status, 404);
+      assert.equal((await parent.get(`/checkups/${before.body.checkup.id}`)).status, 403);
+      const other = await signedUp(t.app, 'teacher', 'other-teacher');
+      assert.equal((await other.get(`/classes/${classId}/checkup-report`)).status, 404);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('the check-up works as HTML forms, without JavaScript', async () => {
+    const t = await startApp();
+    try {
+      const { teacher, classId, students } = await classroom(t.app, ['gus']);
+      const checkup = await teacher.post(`/classes/${classId}/checkups`, { phase: 'before' });
+      const id = checkup.body.checkup.id;
+      const page = await students[0].page(`/checkups/${id}`);
+      assert.equal(page.status, 200);
+      const itemId = /name="itemId" value="([^"]+)"/.exec(page.text)![1];
+      const missing = await students[0].form(`/checkups/${id}/responses`, { itemId, manipulative: '3' });
+      assert.equal(missing.status, 422);
+      assert.match(missing.text, /id="error-confidence"/);
+      const ok = await students[0].form(`/checkups/${id}/responses`, { itemId, manipulative: '3', confidence: '6' });
+      assert.equal(ok.status, 303);
+      assert.equal(ok.headers.location, `/checkups/${id}`);
+      const home = await students[0].get('/');
+      assert.equal(home.body.checkups[0].status, 'in_progress');
+    } finally {
+      await t.close();
+    }
+  });
+});
