@@ -6,6 +6,7 @@ import { answersWith, classWith, del, parseCsv } from './more-helpers.ts';
 const START = new Date('2027-03-01T10:00:00Z');
 const THIRD_LESSON = catalog().lessons[2].id;
 const FOURTH_LESSON = catalog().lessons[3].id;
+const FIFTH_LESSON = catalog().lessons[4].id;
 
 describe('classes', () => {
   let t: TestApp;
@@ -377,7 +378,11 @@ describe('classes', () => {
 
     await one.teacher.post(`/classes/${one.classId}/assignments`, { lessonId: FIRST_LESSON, due: '2027-03-20' });
     await one.teacher.post(`/classes/${one.classId}/assignments`, { lessonId: SECOND_LESSON, due: '2027-03-10' });
+    await one.teacher.post(`/classes/${one.classId}/assignments`, { lessonId: FOURTH_LESSON });
     await twoTeacher.post(`/classes/${two.id}/assignments`, { lessonId: FIRST_LESSON, due: '2027-03-05' });
+    await twoTeacher.post(`/classes/${two.id}/assignments`, { lessonId: SECOND_LESSON, due: '2027-03-25' });
+    await one.teacher.post(`/classes/${one.classId}/assignments`, { lessonId: FIFTH_LESSON, due: '2027-03-12' });
+    await twoTeacher.post(`/classes/${two.id}/assignments`, { lessonId: FIFTH_LESSON });
     await twoTeacher.post(`/classes/${two.id}/assignments`, { lessonId: THIRD_LESSON });
     await twoTeacher.post(`/classes/${two.id}/assignments`, { lessonId: FOURTH_LESSON, due: '2027-03-15' });
 
@@ -388,6 +393,7 @@ describe('classes', () => {
       [
         [FIRST_LESSON, '2027-03-05'],
         [SECOND_LESSON, '2027-03-10'],
+        [FIFTH_LESSON, '2027-03-12'],
         [FOURTH_LESSON, '2027-03-15'],
         [THIRD_LESSON, null],
       ],
@@ -400,7 +406,7 @@ describe('classes', () => {
     const html = await pupil.page('/');
     assert.match(html.text, /Morning group/);
     assert.match(html.text, /Afternoon group/);
-    const positions = [FIRST_LESSON, SECOND_LESSON, FOURTH_LESSON, THIRD_LESSON].map((id) => html.text.indexOf(`href="/lessons/${id}"`));
+    const positions = [FIRST_LESSON, SECOND_LESSON, FIFTH_LESSON, FOURTH_LESSON, THIRD_LESSON].map((id) => html.text.indexOf(`href="/lessons/${id}"`));
     assert.ok(positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1])), `page order ${positions}`);
 
     const form = await pupil.form('/join', { classCode: 'ZZZZZZ' });

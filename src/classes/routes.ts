@@ -5,6 +5,7 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { optionalDate, parseBody, requiredText } from '../http/validate.ts';
 import { findClassByCode, resetPassword } from '../accounts/accounts.ts';
+import { eraseStudent, exportStudentData } from '../accounts/student-data.ts';
 import { invalid, notFound } from '../http/errors.ts';
 import { today } from '../learning/progress.ts';
 import {
@@ -27,6 +28,7 @@ import { presentClassPage } from './presenters.ts';
 const createClassSchema = z.object({ name: requiredText(80) });
 const assignSchema = z.object({ lessonId: requiredText(80), due: optionalDate });
 const joinSchema = z.object({ classCode: requiredText(20) });
+const eraseSchema = z.object({ confirm: requiredText(64) });
 
 export function classRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -107,6 +109,23 @@ export function classRoutes(ctx: AppContext): Router {
     const temporaryPassword = await resetPassword(ctx, student.id);
     // Shown exactly once: 201 with the page that shows it, not a redirect.
     reply(req, res, 'classes/reset-slip', { title: 'Temporary password', record, student, temporaryPassword }, { temporaryPassword }, 201);
+  });
+
+  router.get('/classes/:classId/students/:studentId/export', teacher, (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const student = studentInClass(ctx, record.id, String(req.params.studentId));
+    res.attachment(`framecheck-${student.username}.json`);
+    res.json(exportStudentData(ctx, student.id));
+  });
+
+  router.post('/classes/:classId/students/:studentId/erase', teacher, async (req, res) => {
+    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const student = studentInClass(ctx, record.id, String(req.params.studentId));
+    formPage(res, 'classes/student', { title: student.displayName, record, student, attempts: studentAttempts(ctx, student.id) });
+    const { confirm } = parseBody(eraseSchema, req);
+    if (confirm.toLowerCase() !== student.username.toLowerCase()) throw invalid('Type the username exactly to confirm.', 'confirm');
+    await eraseStudent(ctx, student.id);
+    afterWrite(req, res, { erased: true }, `/classes/${record.id}`, 200);
   });
 
   router.post('/classes/:classId/students/:studentId/remove', teacher, async (req, res) => {
