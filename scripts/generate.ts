@@ -5,7 +5,7 @@
 // hashes new passwords at full cost.
 import { hashPassword } from '../src/accounts/passwords.ts';
 import type { Catalog } from '../src/content/catalog.ts';
-import { gradeQuiz, type Answers } from '../src/learning/grading.ts';
+import { gradeQuiz, packAnswers, type Answers } from '../src/learning/grading.ts';
 import { put, Store, type Change } from '../src/store/index.ts';
 
 export const GENERATOR_PASSWORD_COST = 16;
@@ -88,7 +88,7 @@ export async function generate(store: Store, catalog: Catalog, options: Generate
         const grade = gradeQuiz(quiz, answers);
         const at = iso(rand() * 80);
         batch.push(put('lessonOpens', { id: `${studentId}:${lesson.id}`, studentId, lessonId: lesson.id, at }));
-        batch.push(put('attempts', { id: `${studentId}-q${a}`, studentId, lessonId: lesson.id, at, score: grade.score, max: grade.max, percent: grade.percent, passed: grade.passed, answers }));
+        batch.push(put('attempts', { id: `${studentId}-q${a}`, studentId, lessonId: lesson.id, at, score: grade.score, max: grade.max, percent: grade.percent, passed: grade.passed, answers: packAnswers(answers) }));
         result.attempts++;
       }
       await flush();

@@ -2,6 +2,7 @@
 import type { AppContext } from '../context.ts';
 import { forbidden, invalid, notFound } from '../http/errors.ts';
 import { newId, randomCode } from '../ids.ts';
+import { unpackAnswers } from '../learning/grading.ts';
 import { attemptsOf, isOverdue, NOT_STARTED, progressByLesson, today, type LessonProgress } from '../learning/progress.ts';
 import { put, remove, type Assignment, type ClassRecord, type User } from '../store/index.ts';
 
@@ -176,12 +177,13 @@ export function questionTallies(ctx: AppContext, classId: string, lessonId: stri
   if (!quiz) return { respondents: 0, questions: [] };
   const latest = studentsOf(ctx, classId)
     .map((student) => attemptsOf(ctx.store, student.id, lessonId).at(-1))
-    .filter((attempt) => attempt !== undefined);
+    .filter((attempt) => attempt !== undefined)
+    .map((attempt) => unpackAnswers(attempt.answers));
   const questions = quiz.questions.map((question) => {
     const options: OptionTally[] = question.options.map((option) => ({ optionId: option.id, text: option.text, correct: option.correct, chosen: 0 }));
     let right = 0;
-    for (const attempt of latest) {
-      const chosen = attempt.answers[question.id] ?? [];
+    for (const answers of latest) {
+      const chosen = answers[question.id] ?? [];
       for (const id of chosen) {
         const tally = options.find((option) => option.optionId === id);
         if (tally) tally.chosen += 1;

@@ -4,7 +4,7 @@ import type { Quiz } from '../content/catalog.ts';
 import { notFound } from '../http/errors.ts';
 import { newId } from '../ids.ts';
 import { put, type Attempt, type User } from '../store/index.ts';
-import { gradeQuiz, shuffled, type Answers, type Grade } from './grading.ts';
+import { gradeQuiz, packAnswers, shuffled, unpackAnswers, type Answers, type Grade } from './grading.ts';
 import { attemptsOf } from './progress.ts';
 
 export function lessonOrThrow(ctx: AppContext, lessonId: string) {
@@ -58,7 +58,7 @@ export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, ans
     max: grade.max,
     percent: grade.percent,
     passed: grade.passed,
-    answers,
+    answers: packAnswers(answers),
   };
   await ctx.store.commit([put('attempts', attempt)]);
   return { attempt, grade };
@@ -83,7 +83,7 @@ export function ownAttempt(ctx: AppContext, student: User, lessonId: string, att
 
 /** Everything the result page shows: each question with the learner's choice, the right answer and why. */
 export function attemptReview(quiz: Quiz, attempt: Attempt, seed: string) {
-  const grade = gradeQuiz(quiz, attempt.answers);
+  const grade = gradeQuiz(quiz, unpackAnswers(attempt.answers));
   const shown = presentQuiz(quiz, seed);
   return {
     grade,

@@ -55,8 +55,12 @@ export interface Attempt {
   max: number;
   percent: number;
   passed: boolean;
-  /** questionId -> chosen option ids */
-  answers: Record<string, string[]>;
+  /**
+   * The chosen options, packed as "questionId=optionId,optionId;..." (see
+   * learning/grading.ts packAnswers): a district holds ~700,000 attempts in
+   * memory, and a string costs a fraction of nested objects.
+   */
+  answers: string;
 }
 
 /** The first time a student opened a lesson: makes it "in progress". */
