@@ -5,7 +5,8 @@
 // hashes new passwords at full cost.
 import { hashPassword } from '../src/accounts/passwords.ts';
 import type { Catalog } from '../src/content/catalog.ts';
-import { gradeQuiz, packAnswers, type Answers } from '../src/learning/grading.ts';
+import { gradeQuiz, type Answers } from '../src/learning/grading.ts';
+import { encodeAnswers, quizShape } from '../src/learning/answer-codec.ts';
 import { put, Store, type Change } from '../src/store/index.ts';
 
 export const GENERATOR_PASSWORD_COST = 16;
@@ -18,6 +19,8 @@ export interface GenerateOptions {
   attemptsPerStudent: number;
   /** classes per teacher */
   classesPerTeacher?: number;
+  /** size of class c0 (the benchmark's measured class), when it differs */
+  firstClassSize?: number;
   now?: Date;
   /** deterministic pseudo-random numbers */
   seed?: number;
@@ -55,6 +58,10 @@ export async function generate(store: Store, catalog: Catalog, options: Generate
     }
   };
   const lessons = catalog.lessons;
+  for (const lesson of lessons) {
+    const quiz = catalog.quiz(lesson.id);
+    if (quiz) batch.push(put('quizShapes', quizShape(quiz)));
+  }
   let teacherId = '';
   for (let c = 0; c < options.classes; c++) {
     if (c % perTeacher === 0) {
@@ -69,7 +76,8 @@ export async function generate(store: Store, catalog: Catalog, options: Generate
     lessons.forEach((lesson, index) => {
       batch.push(put('assignments', { id: `${classId}-a${index}`, classId, lessonId: lesson.id, due: iso(60 - index * 7).slice(0, 10), createdAt: iso(100) }));
     });
-    for (let s = 0; s < options.studentsPerClass; s++) {
+    const size = c === 0 && options.firstClassSize ? options.firstClassSize : options.studentsPerClass;
+    for (let s = 0; s < size; s++) {
       const studentId = `s${c}-${s}`;
       const username = `student${c}-${s}`;
       result.students.push(username);
@@ -88,7 +96,7 @@ export async function generate(store: Store, catalog: Catalog, options: Generate
         const grade = gradeQuiz(quiz, answers);
         const at = iso(rand() * 80);
         batch.push(put('lessonOpens', { id: `${studentId}:${lesson.id}`, studentId, lessonId: lesson.id, at }));
-        batch.push(put('attempts', { id: `${studentId}-q${a}`, studentId, lessonId: lesson.id, at, score: grade.score, max: grade.max, percent: grade.percent, passed: grade.passed, answers: packAnswers(answers) }));
+        batch.push(put('attempts', { id: `${studentId}-q${a}`, studentId, lessonId: lesson.id, at, score: grade.score, max: grade.max, percent: grade.percent, passed: grade.passed, answers: encodeAnswers(quizShape(quiz), answers) }));
         result.attempts++;
       }
       await flush();

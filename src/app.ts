@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
+import ejs from 'ejs';
 import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
 import type { AppContext } from './context.ts';
@@ -20,6 +21,8 @@ import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { sessions } from './http/sessions.ts';
 import { viewHelpers } from './http/view-helpers.ts';
 import { checkupRoutes } from './checkups/routes.ts';
+import { PageCache } from './http/page-cache.ts';
+import { Versions } from './learning/versions.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,12 +35,28 @@ export interface AppParts {
 }
 
 export function createApp({ config, store, catalog, now = () => new Date() }: AppParts): express.Express {
-  const ctx: AppContext = { config, store, catalog, now, loginGuard: new LoginGuard(), help: helpContacts(config.dataDir) };
+  const ctx: AppContext = {
+    config,
+    store,
+    catalog,
+    now,
+    loginGuard: new LoginGuard(),
+    help: helpContacts(config.dataDir),
+    versions: new Versions(store),
+    pages: new PageCache(),
+  };
   const app = express();
 
   app.set('trust proxy', config.trustProxy);
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
+  // Includes are written from the views root ("/partials/head"), which EJS
+  // resolves without a file lookup per include; compiled templates are cached
+  // whenever Express caches views (production).
+  app.engine('ejs', (file, data, done) => {
+    const settings = (data as { settings?: Record<string, unknown> }).settings ?? {};
+    ejs.renderFile(file, data, { root: path.join(ROOT, 'views'), cache: Boolean(settings['view cache']) }, done);
+  });
   app.disable('x-powered-by');
   Object.assign(app.locals, viewHelpers);
 
@@ -62,7 +81,6 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
       strictTransportSecurity: false,
     }),
   );
-  app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false }));
   app.use(express.json({ limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(sessions(store, store.secret, now));
@@ -83,6 +101,8 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(familyRoutes(ctx));
   app.use(checkupRoutes(ctx));
 
+  // After the routes, so that dynamic pages do not pay for a file lookup on every request.
+  app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false }));
   app.use(notFoundHandler);
   app.use(errorHandler());
   return app;

@@ -4,6 +4,8 @@ import type { Catalog } from './content/catalog.ts';
 import type { Store } from './store/index.ts';
 import type { LoginGuard } from './accounts/login-guard.ts';
 import type { HelpContacts } from './help.ts';
+import type { PageCache } from './http/page-cache.ts';
+import type { Versions } from './learning/versions.ts';
 
 export interface AppContext {
   config: Config;
@@ -12,4 +14,7 @@ export interface AppContext {
   loginGuard: LoginGuard;
   help: HelpContacts;
   now: () => Date;
+  /** change counters for what progress pages show */
+  versions: Versions;
+  pages: PageCache;
 }

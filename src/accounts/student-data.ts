@@ -3,7 +3,8 @@
 // and from every file after the compaction that follows.
 import type { AppContext } from '../context.ts';
 import { notFound } from '../http/errors.ts';
-import { remove, type Change, type CollectionName } from '../store/index.ts';
+import { decodeAnswers } from '../learning/answer-codec.ts';
+import { remove, type Attempt, type Change, type CollectionName } from '../store/index.ts';
 
 /** Every collection that holds records about a student, and the field that names them. */
 const STUDENT_RECORDS: [CollectionName, 'studentId' | 'userId'][] = [
@@ -27,6 +28,8 @@ export function exportStudentData(ctx: AppContext, studentId: string) {
     if (collection === 'sessions') continue; // session cookies are secrets, not data about the student
     records[collection] = ctx.store.find(collection, field as never, studentId);
   }
+  // Answers are kept packed; the export spells them out per question.
+  records.attempts = (records.attempts as Attempt[]).map((attempt) => ({ ...attempt, answers: decodeAnswers(ctx.store, attempt.answers) }));
   const classes = (records.memberships as { classId: string }[]).map((membership) => {
     const record = ctx.store.get('classes', membership.classId);
     return record ? { id: record.id, name: record.name } : { id: membership.classId };

@@ -2,7 +2,7 @@
 import type { AppContext } from '../context.ts';
 import { forbidden, invalid, notFound } from '../http/errors.ts';
 import { newId, randomCode } from '../ids.ts';
-import { unpackAnswers } from '../learning/grading.ts';
+import { decodeAnswers } from '../learning/answer-codec.ts';
 import { attemptsOf, isOverdue, NOT_STARTED, progressByLesson, today, type LessonProgress } from '../learning/progress.ts';
 import { put, remove, type Assignment, type ClassRecord, type User } from '../store/index.ts';
 
@@ -178,7 +178,7 @@ export function questionTallies(ctx: AppContext, classId: string, lessonId: stri
   const latest = studentsOf(ctx, classId)
     .map((student) => attemptsOf(ctx.store, student.id, lessonId).at(-1))
     .filter((attempt) => attempt !== undefined)
-    .map((attempt) => unpackAnswers(attempt.answers));
+    .map((attempt) => decodeAnswers(ctx.store, attempt.answers));
   const questions = quiz.questions.map((question) => {
     const options: OptionTally[] = question.options.map((option) => ({ optionId: option.id, text: option.text, correct: option.correct, chosen: 0 }));
     let right = 0;

@@ -42,10 +42,17 @@ export function classRoutes(ctx: AppContext): Router {
   });
 
   router.get('/classes/:classId', requireUser(), (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
-    const overview = classOverview(ctx, record);
-    const page = presentClassPage(ctx, overview);
-    reply(req, res, 'classes/show', { title: record.name, ...page, today: today(ctx.now()) }, page.json);
+    const user = currentUser(req);
+    const record = classForTeacher(ctx, user, String(req.params.classId));
+    const day = today(ctx.now());
+    let version = `${day}:${ctx.versions.class(record.id)}`;
+    let sum = 0;
+    for (const membership of ctx.store.find('memberships', 'classId', record.id)) sum += ctx.versions.student(membership.studentId);
+    version += `:${sum}`;
+    ctx.pages.send(req, res, `class:${record.id}:${user.id}`, version, () => {
+      const page = presentClassPage(ctx, classOverview(ctx, record));
+      return { view: 'classes/show', locals: { title: record.name, ...page, today: day, user, currentPath: req.path }, json: page.json };
+    });
   });
 
   router.post('/classes/:classId/join-code', teacher, async (req, res) => {

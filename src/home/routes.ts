@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context.ts';
 import { reply } from '../http/respond.ts';
 import { parentHome, studentHome, teacherHome } from './home.ts';
+import { today } from '../learning/progress.ts';
 
 export function homeRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -23,8 +24,12 @@ export function homeRoutes(ctx: AppContext): Router {
     const user = req.user;
     if (!user) return reply(req, res, 'home/landing', { title: 'FrameCheck' }, { user: null });
     if (user.role === 'student') {
-      const page = studentHome(ctx, user);
-      return reply(req, res, 'home/student', { title: 'Your lessons', ...page }, page.json);
+      let version = `${today(ctx.now())}:${ctx.versions.student(user.id)}`;
+      for (const membership of ctx.store.find('memberships', 'studentId', user.id)) version += `:${ctx.versions.class(membership.classId)}`;
+      return ctx.pages.send(req, res, `home:${user.id}`, version, () => {
+        const page = studentHome(ctx, user);
+        return { view: 'home/student', locals: { title: 'Your lessons', ...page, user, currentPath: req.path }, json: page.json };
+      });
     }
     if (user.role === 'teacher') {
       const page = teacherHome(ctx, user);

@@ -4,24 +4,6 @@ import { invalid } from '../http/errors.ts';
 
 export type Answers = Record<string, string[]>;
 
-/** "q1=a;q2=b,c": ids are slugs, so the separators never occur in them. */
-export function packAnswers(answers: Answers): string {
-  return Object.entries(answers)
-    .map(([questionId, optionIds]) => `${questionId}=${optionIds.join(',')}`)
-    .join(';');
-}
-
-export function unpackAnswers(packed: string): Answers {
-  const answers: Answers = {};
-  if (!packed) return answers;
-  for (const part of packed.split(';')) {
-    const at = part.indexOf('=');
-    const ids = part.slice(at + 1);
-    answers[part.slice(0, at)] = ids ? ids.split(',') : [];
-  }
-  return answers;
-}
-
 export interface QuestionResult {
   questionId: string;
   correct: boolean;

@@ -4,7 +4,8 @@ import type { Quiz } from '../content/catalog.ts';
 import { notFound } from '../http/errors.ts';
 import { newId } from '../ids.ts';
 import { put, type Attempt, type User } from '../store/index.ts';
-import { gradeQuiz, packAnswers, shuffled, unpackAnswers, type Answers, type Grade } from './grading.ts';
+import { gradeQuiz, shuffled, type Answers, type Grade } from './grading.ts';
+import { decodeAnswers, encodeAnswers, quizShape } from './answer-codec.ts';
 import { attemptsOf } from './progress.ts';
 
 export function lessonOrThrow(ctx: AppContext, lessonId: string) {
@@ -49,6 +50,7 @@ export function quizSeed(ctx: AppContext, user: User, lessonId: string): string 
 
 export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, answers: Answers): Promise<{ attempt: Attempt; grade: Grade }> {
   const grade = gradeQuiz(quiz, answers);
+  const shape = quizShape(quiz);
   const attempt: Attempt = {
     id: newId(),
     studentId: student.id,
@@ -58,9 +60,9 @@ export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, ans
     max: grade.max,
     percent: grade.percent,
     passed: grade.passed,
-    answers: packAnswers(answers),
+    answers: encodeAnswers(shape, answers),
   };
-  await ctx.store.commit([put('attempts', attempt)]);
+  await ctx.store.commit([...(ctx.store.get('quizShapes', shape.id) ? [] : [put('quizShapes', shape)]), put('attempts', attempt)]);
   return { attempt, grade };
 }
 
@@ -82,8 +84,8 @@ export function ownAttempt(ctx: AppContext, student: User, lessonId: string, att
 }
 
 /** Everything the result page shows: each question with the learner's choice, the right answer and why. */
-export function attemptReview(quiz: Quiz, attempt: Attempt, seed: string) {
-  const grade = gradeQuiz(quiz, unpackAnswers(attempt.answers));
+export function attemptReview(ctx: AppContext, quiz: Quiz, attempt: Attempt, seed: string) {
+  const grade = gradeQuiz(quiz, decodeAnswers(ctx.store, attempt.answers));
   const shown = presentQuiz(quiz, seed);
   return {
     grade,

@@ -99,7 +99,7 @@ export function learningRoutes(ctx: AppContext): Router {
     const attempt = ownAttempt(ctx, student, lesson.id, String(req.params.attemptId));
     const all = attemptsOf(ctx.store, student.id, lesson.id);
     const number = all.findIndex((candidate) => candidate.id === attempt.id) + 1;
-    const review = attemptReview(quiz, attempt, `${student.id}:${lesson.id}:${number}`);
+    const review = attemptReview(ctx, quiz, attempt, `${student.id}:${lesson.id}:${number}`);
     const best = Math.max(...all.map((candidate) => candidate.percent));
     reply(req, res, 'learning/result', { title: `Your result: ${lesson.title}`, lesson, quiz, review, attempt, number, best, next: ctx.catalog.lessons[ctx.catalog.lessons.indexOf(lesson) + 1] }, {
       attempt: { id: attempt.id, at: attempt.at, ...presentAttempt(review.grade) },

@@ -26,6 +26,7 @@ const INDEXES: { [C in CollectionName]: (keyof Collections[C] & string)[] } = {
   checkupResponses: ['checkupId', 'studentId'],
   checkupSittings: ['checkupId', 'studentId'],
   researchIds: ['classId', 'studentId'],
+  quizShapes: [],
 };
 
 /** How many lowdb documents each collection is spread over (write cost of a compaction). */
@@ -43,20 +44,30 @@ const SHARDS: Record<CollectionName, number> = {
   checkupResponses: 32,
   checkupSittings: 8,
   researchIds: 8,
+  quizShapes: 1,
 };
 
 export interface StoreOptions {
   compactBytes?: number;
 }
 
-/** Index keys are case-folded so that usernames are unique without regard to case. */
-function indexKey(value: unknown): string | null {
+/** Only usernames are case-folded (unique without regard to case); ids are compared as they are. */
+const FOLDED = new Set(['users.username']);
+
+function indexKey(value: unknown, folded: boolean): string | null {
   if (value === null || value === undefined) return null;
-  return String(value).toLowerCase();
+  return folded ? String(value).toLowerCase() : String(value);
 }
+
+/**
+ * Fields that repeat the same few values across hundreds of thousands of
+ * records (a lesson id in every attempt): one shared string each saves memory.
+ */
+const INTERNED = ['studentId', 'lessonId', 'classId', 'teacherId', 'parentId', 'checkupId', 'userId'];
 
 export class Store {
   private indexes = new Map<string, Map<string, Set<string>>>();
+  private listeners: ((collection: CollectionName, before: unknown, after: unknown) => void)[] = [];
 
   private constructor(
     private engine: Engine,
@@ -66,12 +77,27 @@ export class Store {
 
   static async open(dataDir: string, options: StoreOptions = {}): Promise<Store> {
     const indexes = new Map<string, Map<string, Set<string>>>();
+    const strings = new Map<string, string>();
+    const intern = (value: string) => {
+      const known = strings.get(value);
+      if (known !== undefined) return known;
+      strings.set(value, value);
+      return value;
+    };
+    let listeners: ((collection: CollectionName, before: unknown, after: unknown) => void)[] = [];
     const onApply = (collection: string, id: string, before: unknown, after: unknown) => {
+      for (const listener of listeners) listener(collection as CollectionName, before, after);
+      if (after) {
+        const record = after as Record<string, unknown>;
+        for (const field of INTERNED) if (typeof record[field] === 'string') record[field] = intern(record[field] as string);
+      }
       for (const field of INDEXES[collection as CollectionName] as string[]) {
-        const index = indexes.get(`${collection}.${field}`) ?? new Map<string, Set<string>>();
-        indexes.set(`${collection}.${field}`, index);
-        const oldKey = before ? indexKey((before as Record<string, unknown>)[field]) : null;
-        const newKey = after ? indexKey((after as Record<string, unknown>)[field]) : null;
+        const name = `${collection}.${field}`;
+        let index = indexes.get(name);
+        if (!index) indexes.set(name, (index = new Map<string, Set<string>>()));
+        const folded = FOLDED.has(name);
+        const oldKey = before ? indexKey((before as Record<string, unknown>)[field], folded) : null;
+        const newKey = after ? indexKey((after as Record<string, unknown>)[field], folded) : null;
         if (oldKey === newKey && before && after) continue;
         if (oldKey !== null) {
           const ids = index.get(oldKey);
@@ -92,6 +118,7 @@ export class Store {
     );
     const store = new Store(engine, await readOrCreateSecret(dataDir));
     store.indexes = indexes;
+    listeners = store.listeners;
     return store;
   }
 
@@ -99,13 +126,14 @@ export class Store {
     return this.engine.get(collection, id) as Collections[C] | undefined;
   }
 
-  /** Records whose indexed `field` equals `value` (case-insensitive). */
+  /** Records whose indexed `field` equals `value` (usernames without regard to case). */
   find<C extends CollectionName>(
     collection: C,
     field: (typeof INDEXES)[C][number],
     value: string,
   ): Collections[C][] {
-    const ids = this.indexes.get(`${collection}.${field}`)?.get(value.toLowerCase());
+    const name = `${collection}.${field}`;
+    const ids = this.indexes.get(name)?.get(FOLDED.has(name) ? value.toLowerCase() : value);
     if (!ids) return [];
     const records: Collections[C][] = [];
     for (const id of ids) {
@@ -121,6 +149,11 @@ export class Store {
 
   count(collection: CollectionName): number {
     return this.engine.count(collection);
+  }
+
+  /** Calls `listener` with every change applied from now on (caches use it to know when to forget). */
+  onChange(listener: (collection: CollectionName, before: unknown, after: unknown) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Resolves once every change is on disk; reads see them at once. */

@@ -55,12 +55,17 @@ export interface Attempt {
   max: number;
   percent: number;
   passed: boolean;
-  /**
-   * The chosen options, packed as "questionId=optionId,optionId;..." (see
-   * learning/grading.ts packAnswers): a district holds ~700,000 attempts in
-   * memory, and a string costs a fraction of nested objects.
-   */
+  /** the chosen options, packed against a quiz shape (learning/answer-codec.ts) */
   answers: string;
+}
+
+/** The question ids of a quiz as it was when answered; attempts refer to it. */
+export interface QuizShape {
+  id: string;
+  lessonId: string;
+  questionIds: string[];
+  /** per question, its option ids in file order */
+  optionIds: string[][];
 }
 
 /** The first time a student opened a lesson: makes it "in progress". */
@@ -140,6 +145,7 @@ export interface Collections {
   checkupResponses: CheckupResponse;
   checkupSittings: CheckupSitting;
   researchIds: ResearchId;
+  quizShapes: QuizShape;
 }
 
 export type CollectionName = keyof Collections;
