@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkContent, formatProblem, formatStatsTable, parseDenyHosts, type ContentFile } from '../src/content/checker.ts';
+import { checkItemBank } from '../src/content/bank-checker.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const root = path.resolve(process.argv[2] ?? repoRoot);
@@ -30,12 +31,21 @@ function readDenyHosts(): string[] {
 
 const lessons = readFolder('lessons', /\.md$/);
 const quizzes = readFolder('quizzes', /\.ya?ml$/);
-const { problems, stats } = checkContent({ lessons, quizzes, denyHosts: readDenyHosts(), lessonsFolder: 'lessons' });
+const denyHosts = readDenyHosts();
+const { problems, stats } = checkContent({ lessons, quizzes, denyHosts, lessonsFolder: 'lessons' });
+const bankFile = path.join(root, 'assessments', 'items.yaml');
+const bank = existsSync(bankFile) ? checkItemBank('assessments/items.yaml', readFileSync(bankFile, 'utf8'), denyHosts) : null;
+if (bank) problems.push(...bank.problems);
 
 console.log(formatStatsTable(stats));
 console.log('');
+if (bank?.stats) {
+  const forms = Object.entries(bank.stats.forms).map(([form, n]) => `${form} ${n}`).join(', ');
+  console.log(`Check-up item bank: ${bank.stats.pairs} pairs (${bank.stats.pairs * 2} items), forms ${forms}, ${bank.stats.techniques} techniques, grade ${bank.stats.grade}`);
+  console.log('');
+}
 if (problems.length === 0) {
-  console.log(`OK: ${lessons.length} lessons and ${quizzes.length} quizzes pass the content checks.`);
+  console.log(`OK: ${lessons.length} lessons, ${quizzes.length} quizzes${bank ? ' and the check-up item bank' : ''} pass the content checks.`);
 } else {
   for (const problem of problems) console.log(formatProblem(problem));
   console.log('');
