@@ -3,7 +3,8 @@
 // from this process with autocannon at 50 connections, and compares every
 // route with a bare Express "ok" route measured in the same run.
 // Writes the table to docs/performance.md.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnServer } from './spawn-server.ts';
 import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,26 +40,6 @@ interface Row {
   p99: number;
   errors: number;
   ratio: number;
-}
-
-function spawnServer(script: string, env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<{ child: ChildProcess; url: string; startMs: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [...extraArgs, '--import', 'tsx', script], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving (http:\/\/localhost:\d+)/.exec(output);
-      if (match) resolve({ child, url: match[1].replace('localhost', '127.0.0.1'), startMs: performance.now() - started });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
-  });
 }
 
 function residentMiB(pid: number): number {

@@ -1,31 +1,12 @@
 // Spawns the real server (server.ts) as a child process, for tests where a
 // crash, a restart or a second process is the point.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { ROOT } from './helpers.ts';
+import type { ChildProcess } from 'node:child_process';
+import { spawnServer, type SpawnedServer } from '../scripts/spawn-server.ts';
 
-export interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
+export type ServerProcess = SpawnedServer;
 
 export function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}, script = 'server.ts'): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving (http:\/\/localhost:\d+)/.exec(output);
-      if (match) resolve({ child, url: match[1].replace('localhost', '127.0.0.1'), output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
-  });
+  return spawnServer(script, { DATA_DIR: dataDir, ...env });
 }
 
 export function exitOf(child: ChildProcess): Promise<number | null> {

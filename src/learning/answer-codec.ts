@@ -8,7 +8,16 @@ import type { Quiz } from '../content/catalog.ts';
 import type { QuizShape, Store } from '../store/index.ts';
 import type { Answers } from './grading.ts';
 
+const shapes = new WeakMap<Quiz, QuizShape>();
+
+/** The shape of a loaded quiz; computed once per quiz, it is on every submission's path. */
 export function quizShape(quiz: Quiz): QuizShape {
+  let shape = shapes.get(quiz);
+  if (!shape) shapes.set(quiz, (shape = computeShape(quiz)));
+  return shape;
+}
+
+function computeShape(quiz: Quiz): QuizShape {
   const questionIds = quiz.questions.map((question) => question.id);
   const optionIds = quiz.questions.map((question) => question.options.map((option) => option.id));
   const id = createHash('sha256')
