@@ -55,9 +55,11 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   // whenever Express caches views (production).
   app.engine('ejs', (file, data, done) => {
     const settings = (data as { settings?: Record<string, unknown> }).settings ?? {};
-    ejs.renderFile(file, data, { root: path.join(ROOT, 'views'), cache: Boolean(settings['view cache']) }, done);
+    ejs.renderFile(file, data, { root: path.join(ROOT, 'views'), cache: Boolean(settings['view cache']), rmWhitespace: true }, done);
   });
   app.disable('x-powered-by');
+  // Pages are private and change with every answer; hashing each body for an ETag costs more than it saves.
+  app.set('etag', false);
   Object.assign(app.locals, viewHelpers);
 
   app.use(

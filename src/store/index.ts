@@ -56,7 +56,8 @@ const FOLDED = new Set(['users.username']);
 
 function indexKey(value: unknown, folded: boolean): string | null {
   if (value === null || value === undefined) return null;
-  return folded ? String(value).toLowerCase() : String(value);
+  if (typeof value === 'string') return folded ? value.toLowerCase() : value;
+  return String(value);
 }
 
 /**
@@ -85,28 +86,40 @@ export class Store {
       return value;
     };
     let listeners: ((collection: CollectionName, before: unknown, after: unknown) => void)[] = [];
+    // Per collection, worked out once: its indexes, and which of its fields to intern.
+    // This runs for every record at start-up (a million in a district), so it stays lean.
+    const plans = new Map<string, { indexes: { field: string; folded: boolean; map: Map<string, Set<string>> }[] }>();
+    for (const collection of Object.keys(INDEXES) as CollectionName[]) {
+      plans.set(collection, {
+        indexes: (INDEXES[collection] as string[]).map((field) => {
+          const name = `${collection}.${field}`;
+          const map = new Map<string, Set<string>>();
+          indexes.set(name, map);
+          return { field, folded: FOLDED.has(name), map };
+        }),
+      });
+    }
     const onApply = (collection: string, id: string, before: unknown, after: unknown) => {
       for (const listener of listeners) listener(collection as CollectionName, before, after);
-      if (after) {
-        const record = after as Record<string, unknown>;
-        for (const field of INTERNED) if (typeof record[field] === 'string') record[field] = intern(record[field] as string);
+      const record = after as Record<string, unknown> | undefined;
+      if (record) {
+        for (const field of INTERNED) {
+          const value = record[field];
+          if (typeof value === 'string') record[field] = intern(value);
+        }
       }
-      for (const field of INDEXES[collection as CollectionName] as string[]) {
-        const name = `${collection}.${field}`;
-        let index = indexes.get(name);
-        if (!index) indexes.set(name, (index = new Map<string, Set<string>>()));
-        const folded = FOLDED.has(name);
+      for (const { field, folded, map } of plans.get(collection)!.indexes) {
         const oldKey = before ? indexKey((before as Record<string, unknown>)[field], folded) : null;
-        const newKey = after ? indexKey((after as Record<string, unknown>)[field], folded) : null;
-        if (oldKey === newKey && before && after) continue;
+        const newKey = record ? indexKey(record[field], folded) : null;
+        if (oldKey === newKey && before && record) continue;
         if (oldKey !== null) {
-          const ids = index.get(oldKey);
+          const ids = map.get(oldKey);
           ids?.delete(id);
-          if (ids && ids.size === 0) index.delete(oldKey);
+          if (ids && ids.size === 0) map.delete(oldKey);
         }
         if (newKey !== null) {
-          let ids = index.get(newKey);
-          if (!ids) index.set(newKey, (ids = new Set()));
+          let ids = map.get(newKey);
+          if (!ids) map.set(newKey, (ids = new Set()));
           ids.add(id);
         }
       }
