@@ -136,6 +136,14 @@ describe('check-up routes', () => {
       assert.equal(result.items.length, 16);
       assert.ok(result.items.every((item: { explanation: string }) => item.explanation.length > 10));
 
+      // The teacher sees each student's own results on the student's page.
+      const detail = (await teacher.get(`/classes/${classId}/students/${students[4].user!.id}`)).body;
+      assert.deepEqual(detail.checkups.map((c: { phase: string; status: string }) => [c.phase, c.status]), [['before', 'completed'], ['after', 'completed']]);
+      assert.equal(detail.checkups[1].score.discernment, 5);
+      const unfinished = (await teacher.get(`/classes/${classId}/students/${students[5].user!.id}`)).body;
+      assert.equal(unfinished.checkups[1].status, 'in_progress');
+      assert.equal(unfinished.checkups[1].score, null);
+
       // The HTML report has a chart with a text alternative and the table.
       const html = await teacher.page(`/classes/${classId}/checkup-report`);
       assert.match(html.text, /<svg class="chart"[^>]*role="img"/);

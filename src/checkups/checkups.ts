@@ -244,3 +244,12 @@ export async function checkupCsvRows(ctx: AppContext, classId: string): Promise<
   }
   return rows;
 }
+
+/** One student's check-ups in a class, for their teacher: status, and scores once finished. */
+export function studentCheckupScores(ctx: AppContext, classId: string, studentId: string) {
+  if (!ctx.catalog.bank) return [];
+  return checkupsOfClass(ctx, classId).map((checkup) => {
+    const score = scoreOf(ctx, checkup, studentId);
+    return { phase: checkup.phase, status: checkupStatus(ctx, checkup, studentId), score: score ? presentScore(score) : null };
+  });
+}

@@ -22,6 +22,7 @@ import {
   unassignLesson,
 } from './classes.ts';
 import { teacherHome } from '../home/home.ts';
+import { studentCheckupScores } from '../checkups/checkups.ts';
 import { progressCsv } from './csv.ts';
 import { presentClassPage } from './presenters.ts';
 
@@ -104,9 +105,11 @@ export function classRoutes(ctx: AppContext): Router {
     const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const student = studentInClass(ctx, record.id, String(req.params.studentId));
     const attempts = studentAttempts(ctx, student.id);
-    reply(req, res, 'classes/student', { title: student.displayName, record, student, attempts }, {
+    const checkups = studentCheckupScores(ctx, record.id, student.id);
+    reply(req, res, 'classes/student', { title: student.displayName, record, student, attempts, checkups }, {
       student: { id: student.id, username: student.username, displayName: student.displayName },
       attempts,
+      checkups,
     });
   });
 
@@ -128,7 +131,7 @@ export function classRoutes(ctx: AppContext): Router {
   router.post('/classes/:classId/students/:studentId/erase', teacher, async (req, res) => {
     const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const student = studentInClass(ctx, record.id, String(req.params.studentId));
-    formPage(res, 'classes/student', { title: student.displayName, record, student, attempts: studentAttempts(ctx, student.id) });
+    formPage(res, 'classes/student', { title: student.displayName, record, student, attempts: studentAttempts(ctx, student.id), checkups: studentCheckupScores(ctx, record.id, student.id) });
     const { confirm } = parseBody(eraseSchema, req);
     if (confirm.toLowerCase() !== student.username.toLowerCase()) throw invalid('Type the username exactly to confirm.', 'confirm');
     await eraseStudent(ctx, student.id);
