@@ -106,9 +106,7 @@ async function benchDataSet(set: DataSet, catalog: ReturnType<typeof loadCatalog
   const generateSeconds = (performance.now() - generatedAt) / 1000;
   console.log(`${set.name}: generated ${generated.students.length} students in ${generated.classIds.length} classes, ${generated.attempts} attempts (${generateSeconds.toFixed(1)} s)`);
 
-  const referenceResult = await measureReference();
-  const reference = referenceResult.requests.average;
-  const rows: Row[] = [{ ...row('bare Express "ok" (reference)', set.name, referenceResult, reference) }];
+  const measured: [string, autocannon.Result][] = [];
 
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'docs', 'profiles')}`] : [];
   const server = await spawnServer('server.ts', { DATA_DIR: dataDir }, profile);
@@ -147,10 +145,10 @@ async function benchDataSet(set: DataSet, catalog: ReturnType<typeof loadCatalog
     ];
     for (const [route, options] of routes) {
       await load({ ...options, duration: 1 }); // warm-up
-      rows.push(row(route, set.name, await load(options), reference));
+      measured.push([route, await load(options)]);
     }
     const afterMemory = residentMiB(server.child.pid!);
-    return { rows, startupMs: Math.round(server.startMs), startupMemory, afterMemory, generated };
+    return { measured, startupMs: Math.round(server.startMs), startupMemory, afterMemory, generated };
   } finally {
     await stop(server.child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -164,9 +162,20 @@ function table(rows: Row[]): string {
 
 async function main() {
   const catalog = loadCatalog(ROOT);
+  // The reference is measured before, between and after the data sets; ratios use the median,
+  // so that one noisy reference run does not skew a whole data set.
+  const references = [await measureReference()];
   const results = [];
-  for (const set of DATA_SETS) results.push({ set, ...(await benchDataSet(set, catalog)) });
-  const rows = results.flatMap((result) => result.rows);
+  for (const set of DATA_SETS) {
+    results.push({ set, ...(await benchDataSet(set, catalog)) });
+    references.push(await measureReference());
+  }
+  const referenceRates = references.map((result) => result.requests.average).sort((a, b) => a - b);
+  const reference = referenceRates[Math.floor(referenceRates.length / 2)];
+  const rows: Row[] = [
+    ...references.map((result, index) => row(`bare Express "ok" (reference, run ${index + 1} of ${references.length})`, '-', result, reference)),
+    ...results.flatMap((result) => result.measured.map(([route, measured]) => row(route, result.set.name, measured, reference))),
+  ];
   const small = results[0];
   const district = results[1];
   const checks: [string, boolean][] = [];
@@ -191,7 +200,7 @@ async function main() {
     '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${machine}.`,
     `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per route after a 1 s warm-up; the server runs in its own process in production mode.`,
-    'The machine is shared and noisy, so the ratios to the bare Express reference measured in the same run are what count.',
+    `The machine is shared and noisy, so the ratios count: each is to the median (${Math.round(reference)} requests/s) of the bare Express reference measured ${references.length} times in this run.`,
     '',
     table(rows),
     '',
