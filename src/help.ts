@@ -3,9 +3,8 @@
 // changes, so no restart is needed.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { describeIssues } from './content/schema.ts';
+import { parseYamlFile } from './content/schema.ts';
 import { isAllowedHref } from './content/markdown.ts';
 
 const contactSchema = z.strictObject({
@@ -31,15 +30,7 @@ export interface HelpContacts {
 export const HELP_FILE = 'help.yaml';
 
 export function parseHelpFile(file: string, source: string): HelpInfo {
-  let raw: unknown;
-  try {
-    raw = parseYaml(source) ?? {};
-  } catch (error) {
-    throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
-  }
-  const result = helpFileSchema.safeParse(raw);
-  if (!result.success) throw new Error(`${file}: ${describeIssues(result.error)}`);
-  return result.data;
+  return parseYamlFile(file, source, helpFileSchema);
 }
 
 /** Throws at start-up on a broken file; later a broken edit keeps the last good version. */

@@ -1,10 +1,9 @@
 // The check-up item bank (assessments/items.yaml): matched pairs of invented
 // items, one using a technique and its neutral twin, grouped in parallel forms.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CARD_TYPES, renderCard } from '../content/cards.ts';
-import { describeIssues } from '../content/schema.ts';
+import { parseYamlFile } from '../content/schema.ts';
 
 const itemSchema = z.strictObject({
   type: z.enum(CARD_TYPES),
@@ -52,15 +51,7 @@ export interface ItemBank {
 }
 
 export function parseItemBank(file: string, source: string): ItemBank {
-  let raw: unknown;
-  try {
-    raw = parseYaml(source);
-  } catch (error) {
-    throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
-  }
-  const result = bankSchema.safeParse(raw);
-  if (!result.success) throw new Error(`${file}: ${describeIssues(result.error)}`);
-  const { techniques, pairs } = result.data;
+  const { techniques, pairs } = parseYamlFile(file, source, bankSchema);
   const items = new Map<string, BankItem>();
   pairs.forEach((pair, index) => {
     if (!techniques[pair.technique]) throw new Error(`${file}: pairs.${index}.technique: unknown technique "${pair.technique}"`);

@@ -4,10 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parseItemBank, type ItemBank } from '../checkups/bank.ts';
 import path from 'node:path';
 import matter from 'gray-matter';
-import { parse as parseYaml } from 'yaml';
 import { renderMarkdown } from './markdown.ts';
 import { renderCard } from './cards.ts';
-import { describeIssues, lessonFrontMatterSchema, quizSchema, type LessonFrontMatter, type Question } from './schema.ts';
+import { describeIssues, lessonFrontMatterSchema, parseYamlFile, quizSchema, type LessonFrontMatter, type Question } from './schema.ts';
 
 export interface Lesson extends LessonFrontMatter {
   file: string;
@@ -58,19 +57,12 @@ export function parseLesson(file: string, source: string): Lesson {
 }
 
 export function parseQuiz(file: string, source: string): Quiz {
-  let raw: unknown;
-  try {
-    raw = parseYaml(source);
-  } catch (error) {
-    throw new ContentError(`${file}: not valid YAML: ${(error as Error).message}`);
-  }
-  const result = quizSchema.safeParse(raw);
-  if (!result.success) throw new ContentError(`${file}: ${describeIssues(result.error)}`);
+  const data = parseYamlFile(file, source, quizSchema, (message) => new ContentError(message));
   return {
     file,
-    lessonId: result.data.lessonId,
-    passPercent: result.data.passPercent,
-    questions: result.data.questions.map((question) => ({
+    lessonId: data.lessonId,
+    passPercent: data.passPercent,
+    questions: data.questions.map((question) => ({
       ...question,
       cardsHtml: question.cards.map(renderCard).join(''),
     })),

@@ -1,4 +1,5 @@
 // The shapes of lesson front matter and quiz files (docs/content-format.md).
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { cardSchema } from './cards.ts';
 
@@ -69,4 +70,17 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(file)'}: ${issue.message}`)
     .join('; ');
+}
+
+/** A YAML file read into `schema`, or an error that names the file and the field. */
+export function parseYamlFile<T extends z.ZodType>(file: string, source: string, schema: T, fail: (message: string) => Error = (m) => new Error(m)): z.infer<T> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(source) ?? {};
+  } catch (error) {
+    throw fail(`${file}: not valid YAML: ${(error as Error).message}`);
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) throw fail(`${file}: ${describeIssues(result.error)}`);
+  return result.data;
 }
