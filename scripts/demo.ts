@@ -54,7 +54,7 @@ await user('demo-p', 'parent', 'demo-parent', 'Sam’s mum', 'demo-parent-pass')
 const names = ['Sam', 'Aisha', 'Dmitri', 'Lena', 'Tomás', 'Priya', 'Kofi', 'Mei'];
 for (const [i, name] of names.entries()) await user(`demo-s${i}`, 'student', `demo-student-${i + 1}`, name, 'demo-student-pass');
 
-changes.push(put('classes', { id: 'demo-class', teacherId: 'demo-t', name: 'Year 9 PSHE (demo)', joinCode: 'DEMO42', createdAt: day(-40).toISOString() }));
+changes.push(put('classes', { id: 'demo-class', teacherId: 'demo-t', name: 'Year 9 PSHE (demo)', joinCode: 'RVR7K2', createdAt: day(-40).toISOString() }));
 const assigned = catalog.lessons.slice(0, 4);
 assigned.forEach((lesson, i) => {
   changes.push(put('assignments', { id: `demo-a${i}`, classId: 'demo-class', lessonId: lesson.id, due: day(-14 + i * 7).toISOString().slice(0, 10), createdAt: day(-30).toISOString() }));
@@ -111,7 +111,7 @@ await store.close();
 console.log(`
 FrameCheck demo school is ready in ${config.dataDir}.
 Log in at http://localhost:${config.port}/login with:
-  teacher  demo-teacher    / demo-teacher-pass   (class "Year 9 PSHE (demo)", join code DEMO42)
+  teacher  demo-teacher    / demo-teacher-pass   (class "Year 9 PSHE (demo)", join code RVR7K2)
   student  demo-student-1  / demo-student-pass   (Sam; demo-student-2 ... demo-student-8 too)
   parent   demo-parent     / demo-parent-pass    (linked to Sam)
 `);

@@ -61,8 +61,10 @@ export function studentInClass(ctx: AppContext, classId: string, studentId: stri
 
 export function assignmentsOf(ctx: AppContext, classId: string): Assignment[] {
   const order = (lessonId: string) => ctx.catalog.lesson(lessonId)?.order ?? 999;
+  // A lesson removed from the course since it was assigned is left out, not shown broken.
   return ctx.store
     .find('assignments', 'classId', classId)
+    .filter((assignment) => ctx.catalog.lesson(assignment.lessonId) !== undefined)
     .sort((a, b) => (a.due ?? '9999').localeCompare(b.due ?? '9999') || order(a.lessonId) - order(b.lessonId));
 }
 
