@@ -64,7 +64,13 @@ function indexKey(value: unknown, folded: boolean): string | null {
  * Fields that repeat the same few values across hundreds of thousands of
  * records (a lesson id in every attempt): one shared string each saves memory.
  */
-const INTERNED = ['studentId', 'lessonId', 'classId', 'teacherId', 'parentId', 'checkupId', 'userId'];
+const INTERNED: Partial<Record<CollectionName, string[]>> = {
+  attempts: ['studentId', 'lessonId'],
+  lessonOpens: ['studentId', 'lessonId'],
+  checkupResponses: ['checkupId', 'studentId'],
+  memberships: ['classId', 'studentId'],
+  assignments: ['classId', 'lessonId'],
+};
 
 export class Store {
   private indexes = new Map<string, Map<string, Set<string>>>();
@@ -88,9 +94,10 @@ export class Store {
     let listeners: ((collection: CollectionName, before: unknown, after: unknown) => void)[] = [];
     // Per collection, worked out once: its indexes, and which of its fields to intern.
     // This runs for every record at start-up (a million in a district), so it stays lean.
-    const plans = new Map<string, { indexes: { field: string; folded: boolean; map: Map<string, Set<string>> }[] }>();
+    const plans = new Map<string, { intern: string[]; indexes: { field: string; folded: boolean; map: Map<string, Set<string>> }[] }>();
     for (const collection of Object.keys(INDEXES) as CollectionName[]) {
       plans.set(collection, {
+        intern: INTERNED[collection] ?? [],
         indexes: (INDEXES[collection] as string[]).map((field) => {
           const name = `${collection}.${field}`;
           const map = new Map<string, Set<string>>();
@@ -102,13 +109,14 @@ export class Store {
     const onApply = (collection: string, id: string, before: unknown, after: unknown) => {
       for (const listener of listeners) listener(collection as CollectionName, before, after);
       const record = after as Record<string, unknown> | undefined;
+      const plan = plans.get(collection)!;
       if (record) {
-        for (const field of INTERNED) {
+        for (const field of plan.intern) {
           const value = record[field];
           if (typeof value === 'string') record[field] = intern(value);
         }
       }
-      for (const { field, folded, map } of plans.get(collection)!.indexes) {
+      for (const { field, folded, map } of plan.indexes) {
         const oldKey = before ? indexKey((before as Record<string, unknown>)[field], folded) : null;
         const newKey = record ? indexKey(record[field], folded) : null;
         if (oldKey === newKey && before && record) continue;
