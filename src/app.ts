@@ -83,10 +83,8 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
       strictTransportSecurity: false,
     }),
   );
-  app.use(express.json({ limit: '64kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
-  app.use(sessions(store, store.secret, now));
-  app.use(csrf.csrfSynchronisedProtection);
+  // Defaults every page can rely on, set first so that even an error page
+  // for a request refused by the body parser or CSRF check renders.
   app.use((req, res, next) => {
     res.locals.user = null;
     res.locals.currentPath = req.path;
@@ -94,6 +92,10 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     res.locals.error = null;
     next();
   });
+  app.use(express.json({ limit: '64kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use(sessions(store, store.secret, now));
+  app.use(csrf.csrfSynchronisedProtection);
   app.use(loadUser(ctx));
 
   app.use(homeRoutes(ctx));

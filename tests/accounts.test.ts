@@ -114,6 +114,7 @@ describe('accounts', () => {
     assert.equal(wrong.status, 403);
     const form = await client.agent.post('/signup').type('form').send({ role: 'teacher', username: 'no-csrf', password: 'a-long-secret-1', displayName: 'N' });
     assert.equal(form.status, 403);
+    assert.match(form.text, /This form has expired/, "people get FrameCheck's own page, not a bare error");
     assert.equal((await client.post('/login', { username: 'no-csrf', password: 'a-long-secret-1' })).status, 401);
   });
 
