@@ -46,11 +46,7 @@ export function classRoutes(ctx: AppContext): Router {
     const user = currentUser(req);
     const record = classForTeacher(ctx, user, String(req.params.classId));
     const day = today(ctx.now());
-    let version = `${day}:${ctx.versions.class(record.id)}`;
-    let sum = 0;
-    for (const membership of ctx.store.find('memberships', 'classId', record.id)) sum += ctx.versions.student(membership.studentId);
-    version += `:${sum}`;
-    ctx.pages.send(req, res, `class:${record.id}:${user.id}`, version, () => {
+    ctx.pages.send(req, res, `class:${record.id}:${user.id}`, ctx.versions.classPage(record.id, day), () => {
       const page = presentClassPage(ctx, classOverview(ctx, record));
       return { view: 'classes/show', locals: { title: record.name, ...page, today: day, user, currentPath: req.path }, json: page.json };
     });

@@ -24,9 +24,7 @@ export function homeRoutes(ctx: AppContext): Router {
     const user = req.user;
     if (!user) return reply(req, res, 'home/landing', { title: 'FrameCheck' }, { user: null });
     if (user.role === 'student') {
-      let version = `${today(ctx.now())}:${ctx.versions.student(user.id)}`;
-      for (const membership of ctx.store.find('memberships', 'studentId', user.id)) version += `:${ctx.versions.class(membership.classId)}`;
-      return ctx.pages.send(req, res, `home:${user.id}`, version, () => {
+      return ctx.pages.send(req, res, `home:${user.id}`, ctx.versions.studentHome(user.id, today(ctx.now())), () => {
         const page = studentHome(ctx, user);
         return { view: 'home/student', locals: { title: 'Your lessons', ...page, user, currentPath: req.path }, json: page.json };
       });

@@ -11,7 +11,7 @@ export class Versions {
   private students = new Map<string, number>();
   private classes = new Map<string, number>();
 
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     store.onChange((collection, before, after) => {
       const record = (after ?? before) as Record<string, string> | undefined;
       if (!record) return;
@@ -29,5 +29,23 @@ export class Versions {
 
   class(classId: string): number {
     return this.classes.get(classId) ?? 0;
+  }
+
+  /**
+   * What a class page shows: the class's set-up and every member's work, on
+   * this day (overdue marks change at midnight). Counters only grow, so the
+   * sum changes whenever any member's work does.
+   */
+  classPage(classId: string, day: string): string {
+    let work = 0;
+    for (const membership of this.store.find('memberships', 'classId', classId)) work += this.student(membership.studentId);
+    return `${day}:${this.class(classId)}:${work}`;
+  }
+
+  /** What a student's home page shows: their work and the set-up of each of their classes. */
+  studentHome(studentId: string, day: string): string {
+    let version = `${day}:${this.student(studentId)}`;
+    for (const membership of this.store.find('memberships', 'studentId', studentId)) version += `:${this.class(membership.classId)}`;
+    return version;
   }
 }
