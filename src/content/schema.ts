@@ -14,6 +14,8 @@ export const lessonFrontMatterSchema = z.strictObject({
   order: z.number().int().min(1),
   parentPrompt: text,
   contentNote: text.optional(),
+  /** the movement of the lesson's main real case, e.g. "far right", "IS", "QAnon", "incel forums", "coercive networks" */
+  case: text.optional(),
   techniques: z.array(z.strictObject({ term: text, definition: text })).default([]),
   sources: z.array(text).min(1, 'list at least one source'),
 });
