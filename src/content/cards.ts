@@ -10,6 +10,12 @@ export const cardSchema = z.strictObject({
   label: z.string().trim().min(1).optional(),
   from: z.string().trim().min(1).optional(),
   text: z.string().trim().min(1, 'a card needs text'),
+  /**
+   * For authors and the content checker only: this card is the one that uses
+   * the technique, in a question that compares two cards. Never sent to a page
+   * or a JSON answer, since it is the answer.
+   */
+  manipulative: z.boolean().optional(),
 });
 export type Card = z.infer<typeof cardSchema>;
 

@@ -36,7 +36,7 @@ export function presentQuiz(quiz: Quiz, seed: string) {
       id: question.id,
       prompt: question.prompt,
       kind: question.kind,
-      cards: question.cards,
+      cards: question.cards.map(({ manipulative: _answer, ...card }) => card),
       cardsHtml: question.cardsHtml,
       options: shuffled(question.options, `${seed}:${question.id}`).map((option) => ({ id: option.id, text: option.text })),
     })),
