@@ -23,6 +23,7 @@ import { viewHelpers } from './http/view-helpers.ts';
 import { checkupRoutes } from './checkups/routes.ts';
 import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
+import { practiceRoutes } from './practice/routes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -104,6 +105,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(classRoutes(ctx));
   app.use(familyRoutes(ctx));
   app.use(checkupRoutes(ctx));
+  app.use(practiceRoutes(ctx));
 
   // After the routes, so that dynamic pages do not pay for a file lookup on every request.
   app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false }));

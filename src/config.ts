@@ -11,6 +11,11 @@ export interface Config {
   passwordCost: number;
   /** Compaction threshold for the journal, in bytes. */
   journalCompactBytes: number;
+  /**
+   * FRAMECHECK_NOW: where the clock starts (it then runs on), so a test or a
+   * demo can restart the server weeks later. null: the real time.
+   */
+  clockStart: Date | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,7 +30,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     passwordCost: 1 << 15,
     journalCompactBytes: Number(env.JOURNAL_COMPACT_BYTES ?? 32 * 1024 * 1024),
+    clockStart: parseClockStart(env.FRAMECHECK_NOW),
   };
+}
+
+function parseClockStart(value: string | undefined): Date | null {
+  if (value === undefined || value === '') return null;
+  const start = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(start.getTime())) {
+    throw new Error(`FRAMECHECK_NOW must be an ISO time like 2027-03-01T09:00:00Z, got "${value}"`);
+  }
+  return start;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {

@@ -16,6 +16,8 @@ const STUDENT_RECORDS: [CollectionName, 'studentId' | 'userId'][] = [
   ['checkupSittings', 'studentId'],
   ['checkupResponses', 'studentId'],
   ['researchIds', 'studentId'],
+  ['scenarioRuns', 'studentId'],
+  ['boosterResults', 'studentId'],
   ['sessions', 'userId'],
 ];
 

@@ -2,6 +2,7 @@
 import type { AppContext } from '../context.ts';
 import type { ClassOverview } from './classes.ts';
 import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
+import { classIntervals } from '../practice/records.ts';
 
 export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
   const { record, students, assignments, cells, perLesson } = overview;
@@ -28,6 +29,7 @@ export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
     json: { ...json, checkups },
     checkups,
     hasBank: Boolean(ctx.catalog.bank),
+    boosterIntervals: classIntervals(ctx.store, record.id),
     record,
     students,
     assignments: assignments.map((assignment) => ({ ...assignment, lesson: ctx.catalog.lesson(assignment.lessonId)! })),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { renderMarkdown } from './markdown.ts';
 import { renderCard } from './cards.ts';
+import { loadPracticeContent, NO_PRACTICE, type PracticeContent } from '../practice/content.ts';
 import { describeIssues, lessonFrontMatterSchema, parseYamlFile, quizSchema, type LessonFrontMatter, type Question } from './schema.ts';
 
 export interface Lesson extends LessonFrontMatter {
@@ -32,6 +33,8 @@ export interface Catalog {
   bank: ItemBank | null;
   lesson(id: string): Lesson | undefined;
   quiz(lessonId: string): Quiz | undefined;
+  /** chat scenarios and booster pools (src/practice/content.ts) */
+  practice: PracticeContent;
 }
 
 export class ContentError extends Error {}
@@ -89,6 +92,7 @@ export function buildCatalog(lessons: Lesson[], quizzes: Quiz[], bank: ItemBank 
     bank,
     lesson: (id) => byId.get(id),
     quiz: (lessonId) => quizByLesson.get(lessonId),
+    practice: NO_PRACTICE,
   };
 }
 
@@ -102,7 +106,8 @@ export function loadCatalog(root: string): Catalog {
   );
   const bankFile = path.join(root, 'assessments', 'items.yaml');
   const bank = existsSync(bankFile) ? parseItemBank(path.relative(root, bankFile), readFileSync(bankFile, 'utf8')) : null;
-  return buildCatalog(lessons, quizzes, bank);
+  const catalog = buildCatalog(lessons, quizzes, bank);
+  return { ...catalog, practice: loadPracticeContent(root, new Set(catalog.lessons.map((lesson) => lesson.id))) };
 }
 
 function listFiles(folder: string, pattern: RegExp): string[] {

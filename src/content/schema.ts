@@ -32,6 +32,8 @@ export const questionSchema = z
     id: slug,
     kind: z.enum(['single', 'multiple']),
     pair: slug.optional(),
+    /** the technique the question practises, when not its lesson's main one (src/practice/techniques.ts) */
+    technique: slug.optional(),
     cards: z.array(cardSchema).default([]),
     prompt: text,
     options: z.array(optionSchema).min(2, 'needs at least two options').max(8),

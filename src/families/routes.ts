@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { afterWrite, formPage, reply } from '../http/respond.ts';
 import { parseBody, requiredText } from '../http/validate.ts';
+import { childPractice } from '../practice/practice.ts';
 import { parentHome } from '../home/home.ts';
 import { childCheckups, childProgress, childTimeline, createParentCode, linkChild, linkedAdults, linkedChild, openCodes, unlinkAdult } from './families.ts';
 
@@ -44,8 +45,10 @@ export function familyRoutes(ctx: AppContext): Router {
     const progress = childProgress(ctx, child);
     const timeline = childTimeline(ctx, child);
     const checkups = childCheckups(ctx, child);
-    reply(req, res, 'families/child', { title: child.displayName, child, progress, timeline, checkups }, {
+    const practice = childPractice(ctx, child.id);
+    reply(req, res, 'families/child', { title: child.displayName, child, progress, timeline, checkups, practice }, {
       checkups,
+      practice,
       child: { id: child.id, displayName: child.displayName },
       progress: progress.map(({ lessonId, title, status, bestPercent, due, summary, parentPrompt, overdue }) => ({ lessonId, title, status, bestPercent, due, summary, parentPrompt, overdue })),
     });

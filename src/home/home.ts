@@ -4,6 +4,7 @@ import type { User } from '../store/index.ts';
 import { classesOfTeacher } from '../classes/classes.ts';
 import { childrenOf } from '../families/families.ts';
 import { checkupsOfClass, checkupStatus } from '../checkups/checkups.ts';
+import { presentBoosterList, scheduleOf } from '../practice/practice.ts';
 import { assignmentsForStudent, isOverdue, NOT_STARTED, progressByLesson, today } from '../learning/progress.ts';
 
 export function studentHome(ctx: AppContext, student: User) {
@@ -22,7 +23,10 @@ export function studentHome(ctx: AppContext, student: User) {
   const checkups = classes.flatMap((record) =>
     checkupsOfClass(ctx, record.id).map((checkup) => ({ id: checkup.id, phase: checkup.phase, due: checkup.due, className: record.name, status: checkupStatus(ctx, checkup, student.id) })),
   );
+  // Practice sets that came due and are not done yet: they go at the top of the page.
+  const boosters = presentBoosterList(ctx, scheduleOf(ctx, student.id).due.filter((booster) => !booster.done));
   return {
+    boosters,
     assignments,
     checkups,
     classes,
@@ -32,6 +36,7 @@ export function studentHome(ctx: AppContext, student: User) {
       course: { passed: passedInCourse, total: ctx.catalog.lessons.length },
       classes,
       checkups,
+      boosters: boosters.map(({ id, lessonId, title, due }) => ({ id, lessonId, title, due })),
     },
   };
 }

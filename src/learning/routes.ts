@@ -57,12 +57,14 @@ export function learningRoutes(ctx: AppContext): Router {
         sources: lesson.sources,
         html: lesson.html,
         hasQuiz: Boolean(ctx.catalog.quiz(lesson.id)),
+        hasScenario: Boolean(ctx.catalog.practice.scenario(lesson.id)),
       },
     };
     reply(req, res, 'learning/lesson', {
       title: lesson.title,
       lesson,
       hasQuiz: Boolean(ctx.catalog.quiz(lesson.id)),
+      hasScenario: Boolean(ctx.catalog.practice.scenario(lesson.id)),
       previous: ctx.catalog.lessons[index - 1],
       next: ctx.catalog.lessons[index + 1],
     }, json);

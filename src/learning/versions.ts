@@ -3,8 +3,8 @@
 // built from the numbers of what it shows.
 import type { Store, CollectionName } from '../store/index.ts';
 
-const STUDENT_WORK: CollectionName[] = ['attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses'];
-const CLASS_SETUP: CollectionName[] = ['classes', 'memberships', 'assignments', 'checkups'];
+const STUDENT_WORK: CollectionName[] = ['attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults'];
+const CLASS_SETUP: CollectionName[] = ['classes', 'memberships', 'assignments', 'checkups', 'practiceSettings'];
 
 export class Versions {
   private counter = 0;

@@ -27,6 +27,9 @@ const INDEXES: { [C in CollectionName]: (keyof Collections[C] & string)[] } = {
   checkupSittings: ['checkupId', 'studentId'],
   researchIds: ['classId', 'studentId'],
   quizShapes: [],
+  scenarioRuns: ['studentId'],
+  boosterResults: ['studentId'],
+  practiceSettings: ['classId'],
 };
 
 /** How many lowdb documents each collection is spread over (write cost of a compaction). */
@@ -45,6 +48,9 @@ const SHARDS: Record<CollectionName, number> = {
   checkupSittings: 8,
   researchIds: 8,
   quizShapes: 1,
+  scenarioRuns: 16,
+  boosterResults: 16,
+  practiceSettings: 2,
 };
 
 export interface StoreOptions {

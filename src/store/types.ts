@@ -131,6 +131,44 @@ export interface ResearchId {
   token: string;
 }
 
+/** One run through a lesson's chat scenario: the replies picked, in order (ids only, no free text). */
+export interface ScenarioRun {
+  id: string;
+  studentId: string;
+  lessonId: string;
+  /** 1 for the first run of this scenario, 2 for the first replay... */
+  number: number;
+  startedAt: string;
+  steps: { nodeId: string; choiceId: string; at: string }[];
+  /** the ending reached, or null while the chat goes on */
+  endingId: string | null;
+  finishedAt: string | null;
+}
+
+/** A booster set answered by a student. */
+export interface BoosterResult {
+  id: string;
+  studentId: string;
+  /** `${lessonId}-${set}` */
+  boosterId: string;
+  lessonId: string;
+  set: number;
+  at: string;
+  score: number;
+  max: number;
+  /** per item: the chosen option ids, and whether that was right */
+  items: { itemId: string; technique: string; chosen: string[]; correct: boolean }[];
+}
+
+/** A class's booster intervals, set by its teacher; the id is the class id. */
+export interface PracticeSettings {
+  id: string;
+  classId: string;
+  firstDays: number;
+  secondDays: number;
+  updatedAt: string;
+}
+
 export interface Collections {
   users: User;
   sessions: SessionRecord;
@@ -146,6 +184,9 @@ export interface Collections {
   checkupSittings: CheckupSitting;
   researchIds: ResearchId;
   quizShapes: QuizShape;
+  scenarioRuns: ScenarioRun;
+  boosterResults: BoosterResult;
+  practiceSettings: PracticeSettings;
 }
 
 export type CollectionName = keyof Collections;
