@@ -94,6 +94,7 @@ export function practiceRoutes(ctx: AppContext): Router {
   });
   router.param('classId', (req, res, next, classId: string) => {
     if (!req.user) return next(unauthorized());
+    if (req.user.role === 'parent') return next();
     loaded(res).classRecord = classForTeacher(ctx, req.user, classId);
     next();
   });
