@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkContent, formatProblem, formatStatsTable, parseDenyHosts, type ContentFile } from '../src/content/checker.ts';
 import { checkItemBank } from '../src/content/bank-checker.ts';
+import { checkPracticeContent, parseDenyTerms } from '../src/content/practice-checker.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const root = path.resolve(process.argv[2] ?? repoRoot);
@@ -36,6 +37,18 @@ const { problems, stats } = checkContent({ lessons, quizzes, denyHosts, lessonsF
 const bankFile = path.join(root, 'assessments', 'items.yaml');
 const bank = existsSync(bankFile) ? checkItemBank('assessments/items.yaml', readFileSync(bankFile, 'utf8'), denyHosts) : null;
 if (bank) problems.push(...bank.problems);
+// Chat scenarios and booster pools (src/content/practice-checker.ts).
+const denyTermsFile = path.join(repoRoot, 'content', 'deny-terms.txt');
+const practice = checkPracticeContent({
+  scenarios: readFolder('scenarios', /\.ya?ml$/),
+  boosters: readFolder('boosters', /\.ya?ml$/),
+  lessons,
+  quizzes,
+  bank: existsSync(bankFile) ? { file: 'assessments/items.yaml', source: readFileSync(bankFile, 'utf8') } : null,
+  denyHosts,
+  denyTerms: existsSync(denyTermsFile) ? parseDenyTerms(readFileSync(denyTermsFile, 'utf8')) : [],
+});
+problems.push(...practice.problems);
 
 console.log(formatStatsTable(stats));
 console.log('');
@@ -44,6 +57,8 @@ if (bank?.stats) {
   console.log(`Check-up item bank: ${bank.stats.pairs} pairs (${bank.stats.pairs * 2} items), forms ${forms}, ${bank.stats.techniques} techniques, grade ${bank.stats.grade}`);
   console.log('');
 }
+console.log(practice.summary);
+console.log('');
 if (problems.length === 0) {
   console.log(`OK: ${lessons.length} lessons, ${quizzes.length} quizzes${bank ? ' and the check-up item bank' : ''} pass the content checks.`);
 } else {
