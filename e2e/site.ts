@@ -59,7 +59,7 @@ export class Site {
   private readonly scriptless = new WeakSet<BrowserContext>();
 
   private constructor(
-    readonly server: ServerProcess,
+    public server: ServerProcess,
     readonly browser: Browser,
     private readonly dataDir: string,
     private readonly workDir: string,
@@ -68,10 +68,11 @@ export class Site {
     mkdirSync(this.htmlDir, { recursive: true });
   }
 
-  static async start(): Promise<Site> {
+  /** `env` is added to the server's environment (e.g. FRAMECHECK_NOW). */
+  static async start(env: NodeJS.ProcessEnv = {}): Promise<Site> {
     const dataDir = tempDir('framecheck-e2e-data-');
     const workDir = tempDir('framecheck-e2e-out-');
-    const server = await startServer(dataDir);
+    const server = await startServer(dataDir, env);
     let browser: Browser;
     try {
       browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -81,6 +82,13 @@ export class Site {
     }
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     return new Site(server, browser, dataDir, workDir);
+  }
+
+  /** Stops the server and starts it again on the same data, with `env` (a moved clock); cookies stay in the browser. */
+  async restart(env: NodeJS.ProcessEnv = {}): Promise<void> {
+    this.server.child.kill('SIGTERM');
+    await exitOf(this.server.child);
+    this.server = await startServer(this.dataDir, env);
   }
 
   url(pathname: string): string {
