@@ -205,7 +205,9 @@ export class Site {
       if (message.type() === 'error') this.consoleProblems.push(`${url}: console error: ${message.text()}`);
     });
     const { 'content-length': _length, 'content-encoding': _encoding, 'transfer-encoding': _transfer, ...kept } = headers;
-    await page.route((candidate) => candidate.href === url, (route) => route.fulfill({ status, headers: kept, body: html }));
+    // A request's URL has no #fragment, a page's may (after a redirect to "...#reply").
+    const served = url.split('#')[0];
+    await page.route((candidate) => candidate.href === served, (route) => route.fulfill({ status, headers: kept, body: html }));
     await page.goto(url);
     return page;
   }
