@@ -47,7 +47,7 @@ async function logIn(page: Page, username: string, label: string): Promise<void>
 }
 
 test('set-up: a class, a student who joined it, a parent (over the JSON API)', { timeout: 60_000 }, async () => {
-  assert.ok(lesson, 'the course needs a lesson with a quiz, a scenario and a booster pool');
+  assert.ok(lesson, 'the course needs a lesson with a quiz, a scenario and a booster pool (scenarios/ and boosters/)');
   const teacher = new HttpClient(site.server.url);
   await teacher.signup({ role: 'teacher', username: 'mr-practice', displayName: 'Mr Practice' });
   const made = await teacher.request('POST', '/classes', { name: 'Year 8 practice' });
