@@ -135,4 +135,12 @@ describe('quizzes and the whole folder', () => {
     assert.deepEqual(other.problems, []);
     assert.match(report.summary, /1 chat scenario \(longest paths 7\), 1 booster pool/);
   });
+
+  test("a scenario whose lesson has no help section to show after the ending is a problem", () => {
+    const scenarios = [{ file: SCENARIO_FILE, source: scenarioSource }];
+    const without = checkPracticeContent({ scenarios, boosters: [], lessons: [{ file: 'lessons/07-fake-volume.md', source: '## Spot it\n\nText.\n' }], quizzes: [] });
+    assert.deepEqual(without.problems.map((p) => p.message), ['its lesson (lessons/07-fake-volume.md) has no "## Get help" section to show after the ending']);
+    const withHelp = checkPracticeContent({ scenarios, boosters: [], lessons: [{ file: 'lessons/07-fake-volume.md', source: '## Spot it\n\nText.\n\n## Get help\n\nTalk to an adult.\n' }], quizzes: [] });
+    assert.deepEqual(withHelp.problems, []);
+  });
 });

@@ -379,7 +379,15 @@ export function checkPracticeContent(input: PracticeInput) {
   const slugOf = (file: string) => path.basename(file).match(/^\d{2}-([a-z0-9-]+)\./)?.[1] ?? null;
   const lessonIds = new Set(input.lessons.map((lesson) => slugOf(lesson.file)).filter((id): id is string => id !== null));
   const options = { lessonIds, denyHosts: input.denyHosts, denyTerms: input.denyTerms };
-  const scenarios = input.scenarios.map((file) => checkScenario(file.file, file.source, options));
+  const scenarios = input.scenarios.map((file) => {
+    const check = checkScenario(file.file, file.source, options);
+    // Every ending is followed by the lesson's help section: the lesson must have one.
+    const lesson = input.lessons.find((candidate) => slugOf(candidate.file) === slugOf(file.file));
+    if (lesson && !/^##\s+Get help\s*$/m.test(lesson.source)) {
+      check.problems.push({ file: file.file, line: 1, message: `its lesson (${lesson.file}) has no "## Get help" section to show after the ending` });
+    }
+    return check;
+  });
   const boosters = input.boosters.map((file) => {
     const lessonId = slugOf(file.file);
     const notCopiedFrom = [
