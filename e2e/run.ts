@@ -11,4 +11,4 @@ const files = readdirSync(here)
   .sort()
   .map((name) => path.join('e2e', name));
 
-runTests(files, { label: 'e2e', limitMs: 6 * 60 * 1000, concurrency: 1 }).then((ok) => process.exit(ok ? 0 : 1));
+runTests(files, { label: 'e2e', limitMs: 12 * 60 * 1000, concurrency: 1 }).then((ok) => process.exit(ok ? 0 : 1));
