@@ -75,6 +75,9 @@ test('a form that misses a technique, or is not parallel, is refused', () => {
   fires(moved, /form A misses a technique: utopia/);
   fires(moved, /form B is not parallel to form A/);
   fires(moved, /form A has 9 pairs: it needs at least 10/);
+  // A chat in form A turned into a post: the forms no longer hold the same kinds of card.
+  const retyped = real.replace(/type: chat\n(\s+)from: Replies under a post about park rules/g, 'type: post\n$1from: Replies under a post about park rules');
+  fires(retyped, /form B is not parallel to form A in its kinds of card \(A: chat 1, message 1, post 8; B: chat 2, message 1, post 7\)/);
 });
 
 test('a pair whose texts differ in length by more than 25% is refused at the pair', () => {

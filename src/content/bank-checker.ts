@@ -91,6 +91,7 @@ export function checkItemBank(file: string, source: string, options: BankCheckOp
   const techniqueNames = isMap(doc.contents) ? ((doc.contents.get('techniques') as { toJSON(): Record<string, string> } | undefined)?.toJSON() ?? {}) : {};
   const allTechniques = Object.keys(techniqueNames);
   const perForm: Record<string, Record<string, number>> = {};
+  const typesPerForm: Record<string, Record<string, number>> = {};
   const forms: Record<string, number> = {};
   const techniques = new Set<string>();
   const allText: string[] = [];
@@ -110,6 +111,8 @@ export function checkItemBank(file: string, source: string, options: BankCheckOp
     forms[pair.form] = (forms[pair.form] ?? 0) + 1;
     perForm[pair.form] ??= {};
     perForm[pair.form][pair.technique] = (perForm[pair.form][pair.technique] ?? 0) + 1;
+    typesPerForm[pair.form] ??= {};
+    typesPerForm[pair.form][pair.manipulative?.type] = (typesPerForm[pair.form][pair.manipulative?.type] ?? 0) + 1;
     techniques.add(pair.technique);
     const texts: Record<string, string> = {};
     for (const side of ['manipulative', 'neutral'] as const) {
@@ -177,6 +180,8 @@ export function checkItemBank(file: string, source: string, options: BankCheckOp
   const shape = (form: string) => known.map((technique) => `${technique} ${perForm[form]?.[technique] ?? 0}`).join(', ');
   for (const form of BANK_RULES.forms.slice(1)) {
     if (shape(form) !== shape('A')) problems.push({ file, line: pairsLine, message: `form ${form} is not parallel to form A: each form needs the same number of pairs per technique (A: ${shape('A')}; ${form}: ${shape(form)})` });
+    const types = (name: string) => Object.entries(typesPerForm[name] ?? {}).sort().map(([type, n]) => `${type} ${n}`).join(', ');
+    if (types(form) !== types('A')) problems.push({ file, line: pairsLine, message: `form ${form} is not parallel to form A in its kinds of card (A: ${types('A')}; ${form}: ${types(form)})` });
   }
   if (techniques.size < BANK_RULES.techniques) problems.push({ file, line: pairsLine, message: `the pairs must cover all ${BANK_RULES.techniques} techniques, found ${techniques.size}` });
 
