@@ -93,6 +93,18 @@ describe('lessons and quizzes', () => {
         for (const option of question.options) assert.deepEqual(Object.keys(option).sort(), ['id', 'text']);
       }
       assert.ok(!keys.has('manipulative'), `${lesson.id}: the author-only card flag in the quiz JSON`);
+      order.forEach((question, index) => {
+        if (index > 0 && question.pair) assert.notEqual(order[index - 1].pair, question.pair, `${lesson.id}: the halves of pair ${question.pair} are shown side by side`);
+      });
+      for (const question of shown.questions) {
+        assert.match(question.id, /^q[0-9a-f]{10}$/);
+        for (const option of question.options) assert.match(option.id, /^o[0-9a-f]{10}$/);
+      }
+      const page = await student.page(`/lessons/${lesson.id}/quiz`);
+      assert.doesNotMatch(page.text, /manipulative:|data-manipulative|card-manipulative/, `${lesson.id}: the card flag in the page`);
+      for (const question of quiz.questions) {
+        assert.ok(!page.text.includes(`"q-${question.id}"`) && !page.text.includes(`name="q_${question.id}"`), `${lesson.id}: author id ${question.id} in the page`);
+      }
     }
     const html = await student.page(`/lessons/${FIRST_LESSON}/quiz`);
     assert.equal(html.status, 200);
