@@ -25,7 +25,8 @@ export interface CheckInputs {
   quizzes: ContentFile[];
   denyHosts: string[];
   denyNames: string[];
-  readFolder(folder: string, pattern: RegExp): ContentFile[];
+  /** the files of a folder under the root whose names match; with `recursive`, its subfolders' too */
+  readFolder(folder: string, pattern: RegExp, recursive?: boolean): ContentFile[];
 }
 
 export interface CheckOutput {
@@ -34,15 +35,16 @@ export interface CheckOutput {
   summary?: string;
 }
 
-function readFolder(folder: string, pattern: RegExp): ContentFile[] {
+function readFolder(folder: string, pattern: RegExp, recursive = false): ContentFile[] {
   const full = path.join(root, folder);
   if (!existsSync(full)) return [];
   const files: ContentFile[] = [];
   const walk = (relative: string) => {
     for (const name of readdirSync(path.join(root, relative)).sort()) {
       const child = path.join(relative, name);
-      if (statSync(path.join(root, child)).isDirectory()) walk(child);
-      else if (pattern.test(name)) files.push({ file: child.split(path.sep).join('/'), source: readFileSync(path.join(root, child), 'utf8') });
+      if (statSync(path.join(root, child)).isDirectory()) {
+        if (recursive) walk(child);
+      } else if (pattern.test(name)) files.push({ file: child.split(path.sep).join('/'), source: readFileSync(path.join(root, child), 'utf8') });
     }
   };
   walk(folder);
@@ -87,11 +89,13 @@ const CHECKS: ((inputs: CheckInputs) => CheckOutput)[] = [
       ].join('\n'),
     };
   },
-  // Deny-listed names in the other folders of student text (lessons, quizzes and the bank are checked above).
+  // Deny-listed names in the other student text (lessons, quizzes and the bank are checked above):
+  // scenarios, boosters, and the retired check-up items that old sittings still show.
   ({ denyNames }) => ({
-    problems: ['scenarios', 'boosters'].flatMap((folder) =>
-      readFolder(folder, /\.(md|ya?ml|json)$/).flatMap((file) => scanDeniedNames(file.file, file.source, denyNames)),
-    ),
+    problems: [
+      ...['scenarios', 'boosters'].flatMap((folder) => readFolder(folder, /\.(md|ya?ml|json)$/, true)),
+      ...readFolder('assessments', /^retired-items\.yaml$/),
+    ].flatMap((file) => scanDeniedNames(file.file, file.source, denyNames)),
   }),
 ];
 
