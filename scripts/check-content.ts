@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkContent, formatProblem, formatStatsTable, parseDenyHosts, type ContentFile, type Problem } from '../src/content/checker.ts';
+import { checkContent, checkQuizFormatValidity, formatProblem, formatStatsTable, parseDenyHosts, type ContentFile, type Problem } from '../src/content/checker.ts';
 import { checkItemBank } from '../src/content/bank-checker.ts';
 import { DENY_NAMES_FILE, parseDenyNames, scanDeniedNames } from '../src/content/deny-names.ts';
 import { formatCueTable } from '../src/content/surface-cues.ts';
@@ -89,6 +89,10 @@ const CHECKS: ((inputs: CheckInputs) => CheckOutput)[] = [
       ].join('\n'),
     };
   },
+  // The booster pool is in the quiz format: the same validity rules (QUIZ-RULES) hold for it.
+  ({ readFolder }) => ({
+    problems: readFolder('boosters', /\.ya?ml$/).flatMap((file) => checkQuizFormatValidity(file.file, file.source)),
+  }),
   // Deny-listed names in the other student text (lessons, quizzes and the bank are checked above):
   // scenarios, boosters, and the retired check-up items that old sittings still show.
   ({ denyNames }) => ({

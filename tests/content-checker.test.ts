@@ -842,17 +842,24 @@ test('CLI: exits 1 for a broken quiz and names its line', (t) => {
   assert.ok(result.stdout.includes(`quizzes/03-lesson-03.yaml:${lineOf(source, '  - id: hawks-2')}: `), result.stdout);
 });
 
-test('CLI: a deny-listed name in a scenario or booster file fails with its line', (t) => {
+test('CLI: a deny-listed name in a scenario or booster file, and a booster pool that breaks the quiz rules, fail with their lines', (t) => {
   const root = writeCourse(validCourse());
   t.after(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(path.join(root, 'scenarios', 'nested'), { recursive: true });
   mkdirSync(path.join(root, 'boosters'));
   writeFileSync(path.join(root, 'scenarios', 'nested', 'chat.yaml'), 'nodes:\n  - text: hello\n  - text: the Feuerkrieg Division wants you\n');
   writeFileSync(path.join(root, 'boosters', 'pool.yaml'), 'items:\n  - text: nothing to see\n');
+  // A booster pool in the quiz format whose pair halves sit side by side, with an answer word in an id.
+  const booster = makeQuiz(3).replace('  - id: hawks-2\n', '  - id: hawks-calm\n');
+  const signs = booster.slice(booster.indexOf('  - id: signs'), booster.indexOf('  - id: hawks-calm'));
+  const adjacent = booster.replace(signs, '').replace('      - id: b\n        text: "No, it is just a club."', '      - id: club-true\n        text: "No, it is just a club."');
+  writeFileSync(path.join(root, 'boosters', '03-lesson-03.yaml'), adjacent);
   const result = runCli([root]);
   assert.equal(result.status, 1, result.stdout + result.stderr);
   assert.ok(result.stdout.includes('scenarios/nested/chat.yaml:3: names "Feuerkrieg Division"'), result.stdout);
   assert.ok(!result.stdout.includes('boosters/pool.yaml'), result.stdout);
+  assert.ok(result.stdout.includes(`boosters/03-lesson-03.yaml:${lineOf(adjacent, '    pair: hawks', '  - id: hawks-calm')}: pair "hawks": its two questions are next to each other`), result.stdout);
+  assert.ok(result.stdout.includes(`boosters/03-lesson-03.yaml:${lineOf(adjacent, '      - id: club-true')}: option id "club-true" contains the answer word "true"`), result.stdout);
 });
 
 test('CLI: exits 0 and prints the table for a valid fixture folder', (t) => {

@@ -720,6 +720,19 @@ export function checkQuiz(file: string, source: string, denyHosts: readonly stri
   return result;
 }
 
+/**
+ * The quiz validity rules alone (quiz-validity.ts), for other files in the
+ * quiz format, such as the booster pool: longest option, card position,
+ * adjacent pairs, answer words in ids. Their own shape is checked elsewhere.
+ */
+export function checkQuizFormatValidity(file: string, source: string): Problem[] {
+  const counter = new LineCounter();
+  const doc = parseDocument(normalise(source), { lineCounter: counter });
+  if (doc.errors.length) return yamlErrorProblems(file, doc.errors, 0, 'the file');
+  const lines = new YamlLines(doc.contents, counter, 0);
+  return checkQuizValidity(doc.toJS(), (fieldPath) => lines.lineOf(fieldPath)).problems.map((problem) => ({ file, ...problem }));
+}
+
 // ---------------------------------------------------------------- the whole course
 
 function byFileAndLine(a: Problem, b: Problem): number {
