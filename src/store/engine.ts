@@ -273,9 +273,9 @@ export class Engine {
       }
     }
     for (const name of [...onDisk].sort()) {
-      const collection = /^(.+)-\d+$/.exec(name)?.[1];
-      if (!collection || !this.data.has(collection)) continue; // not a shard of a collection this version keeps
-      await this.loadShard(name, collection);
+      const match = /^(.+)-(\d+)$/.exec(name);
+      if (!match || !this.data.has(match[1])) continue; // not a shard of a collection this version keeps
+      await this.loadShard(name, match[1], Number(match[2]));
       this.shardFiles.add(name);
     }
     for (const number of journals) {
@@ -295,15 +295,18 @@ export class Engine {
     });
   }
 
-  private async loadShard(name: string, collection: string): Promise<void> {
+  private async loadShard(name: string, collection: string, index: number): Promise<void> {
     const file = this.shardPath(name);
     const low = new Low<ShardDoc | null>(new DurableJSONFile(file, this.fs), null);
     await low.read();
     const problem = shardProblem(low.data);
     if (problem) throw new Error(`${file} is not a FrameCheck shard: ${problem}. Nothing was changed. Restore the folder from a backup.`);
+    const shards = this.collection(collection);
+    const shard = shards[index];
     for (const record of fromShardDoc(low.data!)) {
       const id = record.id as string;
-      this.shardMap(collection, id).set(id, record);
+      // A district has a million records: the file's own index saves hashing each id.
+      (shard ?? shards[shardIndex(id, shards.length)]).set(id, record);
       this.notify(collection, id, undefined, record);
     }
   }
