@@ -136,10 +136,11 @@ test('a full disk under a burst of submissions: nothing refused is acknowledged,
     }
     await erase(STUDENTS - 2); // a compaction after the recovery
 
-    // Logged once per failure and once per recovery, not per request (a failed compaction may make it flap once or twice).
+    // Logged once per failure and once per recovery, not per request (space a failed compaction gives back
+    // can make writes work for a moment, so there may be a few of each, but far fewer than refused writes).
     const failures = (first.output().match(/Writes are failing/g) ?? []).length;
     const recoveries = (first.output().match(/Writes work again/g) ?? []).length;
-    assert.ok(failures >= 1 && failures <= 3 && recoveries >= 1 && recoveries <= failures, `logged ${failures} failures and ${recoveries} recoveries for ${refused} refused writes`);
+    assert.ok(failures >= 1 && recoveries === failures && failures <= refused / 5, `logged ${failures} failures and ${recoveries} recoveries for ${refused} refused writes`);
 
     first.child.kill('SIGKILL');
     await exitOf(first.child);
