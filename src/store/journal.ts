@@ -108,7 +108,10 @@ export class Journal {
 
   /** Resolves once the changes are on disk (all bytes written and fdatasynced). */
   append(changes: Change[], hooks: EntryHooks = {}): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('The journal is closed'));
+    if (this.closed) {
+      hooks.refused?.();
+      return Promise.reject(new Error('The journal is closed'));
+    }
     // One line per commit (a lone change, or an array of them), so that a
     // line cut off by a crash takes its whole commit with it, never half.
     const data = Buffer.from(JSON.stringify(changes.length === 1 ? changes[0] : changes) + '\n');
