@@ -136,6 +136,24 @@ describe('journal writes on a misbehaving disk', () => {
     rmSync(dir, { recursive: true });
   });
 
+  test('a commit of several changes is one journal line, so a crash mid-write keeps all of it or none', async () => {
+    const dir = tempDir();
+    const store = await Store.open(dir);
+    await store.commit([put('users', user('kept'))]);
+    await store.commit([remove('users', 'kept'), put('users', user('a')), put('users', user('b'))]);
+    await store.close();
+    const file = path.join(dir, 'journal-0.jsonl');
+    const text = readFileSync(file, 'utf8');
+    assert.equal(text.trim().split('\n').length, 2);
+    writeFileSync(file, text.slice(0, -6)); // the process died while writing the second commit
+    await reopened(dir, (again) => {
+      assert.ok(again.get('users', 'kept'), 'the half-written commit took nothing with it');
+      assert.equal(again.get('users', 'a'), undefined);
+      assert.equal(again.get('users', 'b'), undefined);
+    });
+    rmSync(dir, { recursive: true });
+  });
+
   test('changes made on top of a refused batch are refused with it, and memory is back to what the disk holds', async () => {
     const { dir, fs, store } = await faultyStore();
     await store.commit([put('users', user('u', 'v1'))]);
