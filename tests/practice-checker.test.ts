@@ -13,7 +13,7 @@ const POOL_FILE = 'boosters/07-fake-volume.yaml';
 const scenarioSource = readFileSync(path.join(FIXTURES, SCENARIO_FILE), 'utf8');
 const poolSource = readFileSync(path.join(FIXTURES, POOL_FILE), 'utf8');
 const lessonIds = new Set(['fake-volume', 'fear-as-a-weapon']);
-const options = { lessonIds, denyHosts: ['pastebin.com'], denyTerms: ['sunrise legion'] };
+const options = { lessonIds, denyHosts: ['pastebin.com'] };
 
 /** The fixture with one change made to its data. */
 function scenarioWith(change: (data: any) => void): string {
@@ -56,7 +56,6 @@ describe('scenario rules', () => {
     ['a reading level above grade 8', (d) => { for (const node of Object.values<any>(d.nodes)) node.explain = 'Institutional communication strategies systematically operationalise psychological vulnerabilities, manufacturing extraordinary interpersonal dependencies, consequently undermining independent deliberation considerably.'; }, /reading grade [\d.]+ is above 8/],
     ['a link', (d) => { d.nodes.n2.messages[0].text = 'see the poll at www.example.com/poll'; }, /must not contain links or web addresses/],
     ['a deny-listed host', (d) => { d.nodes.n2.messages[0].text = 'read it at https://pastebin.com/abc'; }, /links to "pastebin\.com", a host on the deny-list/],
-    ['a deny-listed term', (d) => { d.intro = 'A new account from Sunrise Legion replies.'; }, /uses "sunrise legion", a term on the deny-list/],
     ['raw HTML', (d) => { d.endings.e1.text = 'You <b>left</b>.'; }, /raw HTML is not allowed/],
     ['a choice id that gives the answer away', (d) => { d.nodes.n1.choices[0].id = 'c1-safe'; }, /gives the answer away \("safe"\)/],
     ['a lesson id that is not the file name', (d) => { d.lessonId = 'fear-as-a-weapon'; }, /lessonId: must be "fake-volume"/],
@@ -85,7 +84,7 @@ describe('booster pool rules', () => {
   test('the fixture passes', () => {
     const { problems, stats } = checkBoosterPool(POOL_FILE, poolSource, options);
     assert.deepEqual(problems, []);
-    assert.deepEqual(stats, { file: POOL_FILE, questions: 12, pairs: 4, longestRight: 0 });
+    assert.deepEqual(stats, { file: POOL_FILE, questions: 12, pairs: 4 });
   });
 
   const cases: [string, (data: any) => void, RegExp][] = [
@@ -96,14 +95,14 @@ describe('booster pool rules', () => {
     ['a pair with a missing card', (d) => { d.questions[3].cards = []; }, /pair "s1a" in set 1: a matched pair is two questions with one card each/],
     ['a set with one pair', (d) => { delete d.questions[2].pair; delete d.questions[5].pair; }, /set 1 \(questions 1-6\) needs 2 matched pairs and 2 single items; found 1 pair and 4 singles/],
     ['a pair split across sets', (d) => { d.questions[6].pair = 's1a'; }, /pair "s1a" is split across the two sets/],
-    ['adjacent pair halves', (d) => { [d.questions[1], d.questions[3]] = [d.questions[3], d.questions[1]]; }, /questions 1 and 2 are the two halves of pair "s1a"/],
-    ['the longest-option cue', (d) => { d.questions.forEach((q: any) => { if (!q.pair) q.options[1].text = 'Short'; }); }, /the right option is the longest in 4 of 4/],
+    ['adjacent pair halves', (d) => { [d.questions[1], d.questions[3]] = [d.questions[3], d.questions[1]]; }, /pair "s1a": its two questions are next to each other/],
+    ['the longest-option cue', (d) => { d.questions.forEach((q: any) => { if (!q.pair) q.options[1].text = 'Short'; }); }, /the right option is the longest in 4 of 4 single-answer questions/],
     ['absolutes only in wrong options', (d) => { d.questions.forEach((q: any) => { if (!q.pair) q.options[2].text = 'Whether every post was always shared late at night'; }); }, /wrong options use words like only\/always/],
     ['the manipulative card always first', (d) => {
       for (const index of [1, 4]) d.questions[index].cards = [{ type: 'post', label: 'Post A', manipulative: true, text: 'Many new accounts say one thing.' }, { type: 'post', label: 'Post B', text: 'A friend says what she thinks.' }];
-    }, /is first in 100% of two-card questions; at most 65%/],
-    ['a question id with an answer word', (d) => { d.questions[1].id = 'tricky-one'; }, /the id "tricky-one" gives the answer away/],
-    ['an option id with an answer word', (d) => { d.questions[1].options[0].id = 'yes'; }, /the id "yes" gives the answer away/],
+    }, /the manipulative card is first in 2 of 2 two-card questions/],
+    ['a question id with an answer word', (d) => { d.questions[1].id = 'tricky-one'; }, /question id "tricky-one" contains the answer word "tricky"/],
+    ['an option id with an answer word', (d) => { d.questions[1].options[0].id = 'yes'; }, /option id "yes" contains the answer word "yes"/],
     ['a link in an item', (d) => { d.questions[1].prompt = 'Is the poll at www.example.com real?'; }, /must not contain links/],
   ];
   for (const [what, change, expected] of cases) {

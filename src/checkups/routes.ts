@@ -60,7 +60,7 @@ export function checkupRoutes(ctx: AppContext): Router {
       res,
       'checkups/take',
       { title: PHASE_TITLES[checkup.phase], checkup, answered, total, item, values: {} },
-      { checkup: { id: checkup.id, phase: checkup.phase, total, answered }, item: item ? { id: item.id, kind: item.type, text: item.text, from: item.from ?? null } : null },
+      { checkup: { id: checkup.id, phase: checkup.phase, total, answered }, item: item ? { id: item.publicId, kind: item.type, text: item.text, from: item.from ?? null } : null },
     );
   });
 
@@ -86,7 +86,7 @@ export function checkupRoutes(ctx: AppContext): Router {
     const bank = bankOrThrow(ctx);
     const beforeCheckup = checkup.phase === 'before' ? undefined : checkupsOfClass(ctx, checkup.classId).find((c) => c.phase === 'before');
     const before = beforeCheckup ? scoreOf(ctx, beforeCheckup, me.id) : null;
-    const items = score.items.map((item) => ({ id: item.id, technique: item.manipulative ? item.technique : null, techniqueName: item.manipulative ? bank.techniques[item.technique] : null, manipulative: item.manipulative, rating: item.rating, explanation: item.explanation, html: item.html }));
+    const items = score.items.map((item) => ({ id: item.publicId, technique: item.manipulative ? item.technique : null, techniqueName: item.manipulative ? bank.techniques[item.technique] : null, manipulative: item.manipulative, rating: item.rating, explanation: item.explanation, html: item.html }));
     reply(
       req,
       res,

@@ -105,7 +105,9 @@ export function loadCatalog(root: string): Catalog {
     parseQuiz(path.relative(root, file), readFileSync(file, 'utf8')),
   );
   const bankFile = path.join(root, 'assessments', 'items.yaml');
-  const bank = existsSync(bankFile) ? parseItemBank(path.relative(root, bankFile), readFileSync(bankFile, 'utf8')) : null;
+  const retiredFile = path.join(root, 'assessments', 'retired-items.yaml');
+  const retired = existsSync(retiredFile) ? { file: path.relative(root, retiredFile), source: readFileSync(retiredFile, 'utf8') } : undefined;
+  const bank = existsSync(bankFile) ? parseItemBank(path.relative(root, bankFile), readFileSync(bankFile, 'utf8'), retired) : null;
   const catalog = buildCatalog(lessons, quizzes, bank);
   return { ...catalog, practice: loadPracticeContent(root, new Set(catalog.lessons.map((lesson) => lesson.id))) };
 }

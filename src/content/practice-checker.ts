@@ -9,26 +9,21 @@ import type { z } from 'zod';
 import { boosterPoolSchema, parseBoosterPool, parseScenario, scenarioSchema, BOOSTER_SET_SIZE, BOOSTER_SETS } from '../practice/content.ts';
 import { analyseScenario } from '../practice/scenario.ts';
 import { TECHNIQUE_IDS } from '../practice/techniques.ts';
-import { countWords, deniedHost, readingGrade, type Problem } from './checker.ts';
+import { checkQuizFormatValidity, countWords, deniedHost, readingGrade, type Problem } from './checker.ts';
+import { answerWordIn } from './quiz-validity.ts';
 
 export const PRACTICE_RULES = {
   minLongestPath: 6,
   maxLongestPath: 10,
   maxMessageWords: 40,
   maxGrade: 8,
-  /** QUIZ-RULES 1: the right option may be the longest in at most this share of single questions with 3+ options */
-  maxLongestRight: 0.45,
-  /** QUIZ-RULES 3: the manipulative card may be first (or second) in at most this share */
-  maxCardPosition: 0.65,
   /** freshness: no run of this many words in common with the lesson, its quiz or the check-up bank */
   copiedRun: 8,
   pairsPerSet: 2,
   singlesPerSet: 2,
 } as const;
 
-/** QUIZ-RULES 5: dash-separated id parts that give the answer away. */
-export const ANSWER_WORDS = ['correct', 'right', 'wrong', 'neutral', 'manipulative', 'manip', 'tricky', 'trick', 'fake', 'real', 'true', 'false', 'safe', 'unsafe', 'honest', 'bad', 'good', 'yes', 'no', 'answer', 'ok', 'twin'];
-/** QUIZ-RULES 2 */
+/** QUIZ-RULES 2 (the other rules are quiz-validity.ts's, shared with the quizzes) */
 export const ABSOLUTE_WORDS = ['only', 'always', 'never', 'all', 'every', 'nobody', 'everyone', 'everybody', 'nothing', 'none', 'everything'];
 
 const FILE = /^(\d{2})-([a-z0-9-]+)\.ya?ml$/;
@@ -38,10 +33,8 @@ const HTML_LIKE = /<\/?[a-z][^>]*>/i;
 export interface PracticeCheckOptions {
   /** the lesson ids of the course; a file for another id is a problem */
   lessonIds?: ReadonlySet<string>;
-  /** host names from content/deny-hosts.txt */
+  /** host names from content/deny-hosts.txt (deny-listed names are scanned by deny-names.ts for every folder) */
   denyHosts?: readonly string[];
-  /** words or phrases from content/deny-terms.txt, if the course keeps one */
-  denyTerms?: readonly string[];
 }
 
 type PathKey = string | number;
@@ -84,7 +77,7 @@ function fileNameProblems(file: string, lessonId: unknown, options: PracticeChec
   return problems;
 }
 
-/** Links, raw HTML, deny-listed hosts and deny-listed terms in one piece of text. */
+/** Links, raw HTML and deny-listed hosts in one piece of text. */
 function textProblems(file: string, line: number, where: string, text: string, options: PracticeCheckOptions): Problem[] {
   const problems: Problem[] = [];
   if (HTML_LIKE.test(text)) problems.push({ file, line, message: `${where}: raw HTML is not allowed` });
@@ -93,17 +86,12 @@ function textProblems(file: string, line: number, where: string, text: string, o
     const denied = deniedHost(/^https?:/i.test(address) ? address : `http://${address}`, options.denyHosts ?? []);
     problems.push({ file, line, message: `${where}: ${denied ? `links to "${denied}", a host on the deny-list (content/deny-hosts.txt)` : 'practice content must not contain links or web addresses'}` });
   }
-  const lower = text.toLowerCase();
-  for (const term of options.denyTerms ?? []) {
-    const pattern = new RegExp(`(^|[^\\p{L}\\p{N}])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u');
-    if (pattern.test(lower)) problems.push({ file, line, message: `${where}: uses "${term}", a term on the deny-list (content/deny-terms.txt)` });
-  }
   return problems;
 }
 
 function idProblems(file: string, line: number, where: string, id: unknown): Problem[] {
   if (typeof id !== 'string') return [];
-  const word = id.toLowerCase().split('-').find((part) => ANSWER_WORDS.includes(part));
+  const word = answerWordIn(id);
   return word ? [{ file, line, message: `${where}: the id "${id}" gives the answer away ("${word}"); use plain ids like c1 or q4` }] : [];
 }
 
@@ -198,7 +186,6 @@ export interface BoosterStats {
   file: string;
   questions: number;
   pairs: number;
-  longestRight: number | null;
 }
 
 interface RawOption {
@@ -226,50 +213,20 @@ export function wordRuns(text: string, n: number = PRACTICE_RULES.copiedRun): Se
   return runs;
 }
 
-/** The QUIZ-RULES 1-5 over one file's questions. */
-export function quizRuleProblems(file: string, questions: readonly RawQuestion[], lineOf: (path: readonly PathKey[]) => number): { problems: Problem[]; longestRight: number | null } {
-  const problems: Problem[] = [];
-  // 1. Longest-option cue.
-  const eligible = questions.filter((question) => question.kind === 'single' && (question.options ?? []).length >= 3);
-  const longest = eligible.filter((question) => {
-    const options = question.options ?? [];
-    const right = options.find((option) => option.correct === true);
-    const length = (option: RawOption) => String(option.text ?? '').trim().length;
-    return right !== undefined && options.every((option) => length(right) >= length(option));
-  });
-  const longestRight = eligible.length ? longest.length / eligible.length : null;
-  if (longestRight !== null && longestRight > PRACTICE_RULES.maxLongestRight) {
-    problems.push({ file, line: lineOf(['questions']), message: `the right option is the longest in ${longest.length} of ${eligible.length} single questions with 3+ options (${Math.round(100 * longestRight)}%); at most ${Math.round(100 * PRACTICE_RULES.maxLongestRight)}% (QUIZ-RULES 1)` });
-  }
-  // 2. Absolutes are not a tell reserved for wrong options.
+/**
+ * QUIZ-RULES 2: words like only/always/never must not be a tell reserved for
+ * wrong options. Fails when at least two wrong options use one and wrong
+ * options use them more than twice as often as right ones.
+ */
+export function absolutesProblem(file: string, questions: readonly RawQuestion[], line: number): Problem | null {
   const hasAbsolute = (option: RawOption) => words(String(option.text ?? '')).some((word) => ABSOLUTE_WORDS.includes(word));
   const options = questions.flatMap((question) => question.options ?? []);
   const right = options.filter((option) => option.correct === true);
   const wrong = options.filter((option) => option.correct !== true);
   const rightShare = right.length ? right.filter(hasAbsolute).length / right.length : 0;
   const wrongWith = wrong.filter(hasAbsolute).length;
-  if (wrongWith >= 2 && wrongWith / wrong.length > 2 * rightShare) {
-    problems.push({ file, line: lineOf(['questions']), message: `${wrongWith} wrong options use words like only/always/never/all/every/nobody/everyone, but right options ${rightShare ? 'rarely do' : 'never do'}: the word gives the answer away (QUIZ-RULES 2)` });
-  }
-  // 3. Card position of the manipulative card in two-card questions.
-  const twoCard = questions.filter((question) => (question.cards ?? []).length === 2 && (question.cards ?? []).filter((card) => card.manipulative === true).length === 1);
-  if (twoCard.length >= 2) {
-    const first = twoCard.filter((question) => question.cards![0].manipulative === true).length / twoCard.length;
-    if (first > PRACTICE_RULES.maxCardPosition || 1 - first > PRACTICE_RULES.maxCardPosition) {
-      problems.push({ file, line: lineOf(['questions']), message: `the card that uses the technique is ${first > 0.5 ? 'first' : 'second'} in ${Math.round(100 * Math.max(first, 1 - first))}% of two-card questions; at most ${Math.round(100 * PRACTICE_RULES.maxCardPosition)}% (QUIZ-RULES 3)` });
-    }
-  }
-  questions.forEach((question, index) => {
-    // 4. Pair halves never adjacent.
-    const next = questions[index + 1];
-    if (typeof question.pair === 'string' && next && next.pair === question.pair) {
-      problems.push({ file, line: lineOf(['questions', index + 1, 'pair']), message: `questions ${index + 1} and ${index + 2} are the two halves of pair "${question.pair}": never put them next to each other (QUIZ-RULES 4)` });
-    }
-    // 5. Ids reveal nothing.
-    problems.push(...idProblems(file, lineOf(['questions', index, 'id']), `question ${index + 1}`, question.id));
-    (question.options ?? []).forEach((option, optionIndex) => problems.push(...idProblems(file, lineOf(['questions', index, 'options', optionIndex, 'id']), `question ${index + 1}, option ${optionIndex + 1}`, option.id)));
-  });
-  return { problems, longestRight };
+  if (wrongWith < 2 || wrongWith / wrong.length <= 2 * rightShare) return null;
+  return { file, line, message: `${wrongWith} wrong options use words like only/always/never/all/every/nobody/everyone, but right options ${rightShare ? 'rarely do' : 'never do'}: the word gives the answer away (QUIZ-RULES 2)` };
 }
 
 export interface FreshnessSource {
@@ -315,8 +272,10 @@ export function checkBoosterPool(file: string, source: string, options: Practice
     }
   }
 
-  const rules = quizRuleProblems(file, questions, lineOf);
-  problems.push(...rules.problems);
+  // The quiz validity rules (QUIZ-RULES 1, 3, 4, 5) as the quizzes have them, and 2 here.
+  problems.push(...checkQuizFormatValidity(file, source));
+  const absolutes = absolutesProblem(file, questions, lineOf(['questions']));
+  if (absolutes) problems.push(absolutes);
 
   // Every student-facing text: no links, HTML or deny-listed words; and fresh.
   const theirRuns = (options.notCopiedFrom ?? []).map((other) => ({ name: other.name, runs: wordRuns(other.text) }));
@@ -342,7 +301,7 @@ export function checkBoosterPool(file: string, source: string, options: Practice
       problems.push({ file, line: 1, message: `the server cannot load this booster pool: ${(error as Error).message}` });
     }
   }
-  return { problems, stats: { file, questions: questions.length, pairs, longestRight: rules.longestRight } };
+  return { problems, stats: { file, questions: questions.length, pairs } };
 }
 
 /** `technique:` on quiz questions must be one of the ten keys (mastery counts it). */
@@ -367,18 +326,12 @@ export interface PracticeInput {
   /** assessments/items.yaml, when there is one */
   bank?: { file: string; source: string } | null;
   denyHosts?: readonly string[];
-  denyTerms?: readonly string[];
-}
-
-/** One line per word or phrase; `#` starts a comment. */
-export function parseDenyTerms(text: string): string[] {
-  return [...new Set(text.split(/\r?\n/).map((line) => line.replace(/#.*$/, '').trim().toLowerCase()).filter(Boolean))];
 }
 
 export function checkPracticeContent(input: PracticeInput) {
   const slugOf = (file: string) => path.basename(file).match(/^\d{2}-([a-z0-9-]+)\./)?.[1] ?? null;
   const lessonIds = new Set(input.lessons.map((lesson) => slugOf(lesson.file)).filter((id): id is string => id !== null));
-  const options = { lessonIds, denyHosts: input.denyHosts, denyTerms: input.denyTerms };
+  const options = { lessonIds, denyHosts: input.denyHosts };
   const scenarios = input.scenarios.map((file) => {
     const check = checkScenario(file.file, file.source, options);
     // Every ending is followed by the lesson's help section: the lesson must have one.

@@ -1,5 +1,6 @@
 // One route, two renderings: HTML by default, JSON on Accept: application/json.
 import type { Request, Response } from 'express';
+import { csrfTokenWhenPrinted } from './csrf.ts';
 
 export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
@@ -11,7 +12,7 @@ export function reply(req: Request, res: Response, view: string, locals: Record<
     res.status(status).json(json);
     return;
   }
-  res.status(status).render(view, { ...locals, csrfToken: req.csrfToken?.() ?? '' });
+  res.status(status).render(view, { ...locals, csrfToken: csrfTokenWhenPrinted(req) });
 }
 
 /** After a write: 201 with JSON for scripts, a 303 redirect for forms. */
