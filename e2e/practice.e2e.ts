@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { catalog, rightAnswers } from '../tests/helpers.ts';
 import { HttpClient } from '../tests/server-process.ts';
+import { boosterItemId, boosterOptionId } from '../tests/practice-helpers.ts';
 import { Site } from './site.ts';
 
 const PASSWORD = 'a-long-secret-1';
@@ -122,7 +123,9 @@ test('two weeks later (after a restart) the booster tops the home page, is answe
   await site.check(page, 'booster', { screenshot: 'booster' });
   const pool = catalog().practice.pool(lesson!.id)!;
   for (const question of pool.set(1)) {
-    for (const option of question.options.filter((candidate) => candidate.correct)) await page.check(`#q-${question.id}-${option.id}`);
+    for (const option of question.options.filter((candidate) => candidate.correct)) {
+      await page.check(`#q-${boosterItemId(pool, 1, question.id)}-${boosterOptionId(pool, 1, question.id, option.id)}`);
+    }
   }
   await clickThrough(page, 'form.quiz button[type="submit"]');
   assert.match(await text(page, '.result'), new RegExp(`${pool.set(1).length} of ${pool.set(1).length} right`));

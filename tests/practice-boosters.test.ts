@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { classroom, rightAnswers, signedUp, type Client } from './helpers.ts';
-import { DAY, practiceCatalog, PRACTICE_LESSON, startPracticeApp } from './practice-helpers.ts';
+import { boosterAnswers, boosterItemId, boosterOptionId, DAY, practiceCatalog, PRACTICE_LESSON, startPracticeApp } from './practice-helpers.ts';
 import { addDays, boosterSchedule, DEFAULT_INTERVALS, intervalsFor, parseBoosterId } from '../src/practice/boosters.ts';
 
 describe('booster scheduling (pure)', () => {
@@ -79,9 +79,10 @@ describe('boosters over HTTP', () => {
     const id = `${PRACTICE_LESSON}-1`;
     const shown = await sam.get(`/boosters/${id}`);
     assert.equal(shown.status, 200);
-    assert.deepEqual(shown.body.booster.items.map((item: { id: string }) => item.id), pool.set(1).map((q) => q.id));
+    assert.deepEqual(shown.body.booster.items.map((item: { id: string }) => item.id).sort(), pool.set(1).map((q) => boosterItemId(pool, 1, q.id)).sort());
+    assert.doesNotMatch(JSON.stringify(shown.body), /"id":"(q\d+|a|b|c)"/, 'opaque ids, as in quizzes');
     assert.doesNotMatch(JSON.stringify(shown.body), /correct|manipulative|explanation/);
-    const answers = Object.fromEntries(pool.set(1).map((q, index) => [q.id, index === 0 ? q.options.find((o) => !o.correct)!.id : q.options.find((o) => o.correct)!.id]));
+    const answers = boosterAnswers(pool, 1, ['q1']);
     const bad = await sam.post(`/boosters/${id}`, { answers: { q1: 'zzz' } });
     assert.equal(bad.status, 422);
     assert.equal(bad.body.error.field, 'answers.q1');
@@ -89,11 +90,11 @@ describe('boosters over HTTP', () => {
     assert.equal(sent.status, 201);
     assert.equal(sent.body.result.score, 5);
     assert.equal(sent.body.result.max, 6);
-    assert.deepEqual(sent.body.result.results[0], { itemId: 'q1', correct: false, explanation: pool.set(1)[0].explanation });
+    assert.deepEqual(sent.body.result.results[0], { itemId: boosterItemId(pool, 1, 'q1'), correct: false, explanation: pool.set(1)[0].explanation });
     assert.deepEqual((await sam.get('/boosters')).body.boosters[0].done, true);
     assert.deepEqual((await sam.get('/')).body.boosters, [], 'a done booster leaves the home page');
 
-    const form = await sam.form(`/boosters/${id}`, { q_q2: pool.set(1)[1].options[0].id });
+    const form = await sam.form(`/boosters/${id}`, { [`q_${boosterItemId(pool, 1, 'q2')}`]: boosterOptionId(pool, 1, 'q2', pool.set(1)[1].options[0].id) });
     assert.equal(form.status, 303);
     const review = await sam.page(form.headers.location);
     assert.equal(review.status, 200);

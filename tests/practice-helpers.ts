@@ -5,7 +5,9 @@ import { rmSync } from 'node:fs';
 import { createApp } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Catalog } from '../src/content/catalog.ts';
-import { loadPracticeContent } from '../src/practice/content.ts';
+import { loadPracticeContent, type BoosterPool } from '../src/practice/content.ts';
+import { boosterQuizKey } from '../src/practice/practice.ts';
+import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 import { Store } from '../src/store/index.ts';
 import { catalog, ROOT, tempDir } from './helpers.ts';
 
@@ -35,3 +37,25 @@ export async function startPracticeApp(options: { now?: Date } = {}) {
 }
 
 export const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * A booster set's answers as the JSON API takes them (public ids, as in quizzes):
+ * every item right, except the ones `wrong` names by the author's question id.
+ */
+export function boosterAnswers(pool: BoosterPool, set: number, wrong: string[] = []): Record<string, string | string[]> {
+  const key = boosterQuizKey(`${pool.lessonId}-${set}`);
+  return Object.fromEntries(
+    pool.set(set).map((question) => {
+      const picked = question.options.filter((option) => (wrong.includes(question.id) ? !option.correct : option.correct)).map((option) => publicOptionId(key, question.id, option.id));
+      return [publicQuestionId(key, question.id), question.kind === 'single' ? picked[0] : picked];
+    }),
+  );
+}
+
+export function boosterItemId(pool: BoosterPool, set: number, questionId: string): string {
+  return publicQuestionId(boosterQuizKey(`${pool.lessonId}-${set}`), questionId);
+}
+
+export function boosterOptionId(pool: BoosterPool, set: number, questionId: string, optionId: string): string {
+  return publicOptionId(boosterQuizKey(`${pool.lessonId}-${set}`), questionId, optionId);
+}

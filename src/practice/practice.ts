@@ -7,6 +7,7 @@ import { invalid, notFound } from '../http/errors.ts';
 import { newId } from '../ids.ts';
 import { gradeQuiz, shuffled, type Answers, type Grade } from '../learning/grading.ts';
 import { decodeAnswers } from '../learning/answer-codec.ts';
+import { questionOrder, quizIds } from '../learning/public-ids.ts';
 import { today } from '../learning/progress.ts';
 import type { BoosterResult, ClassRecord, ScenarioRun, User } from '../store/index.ts';
 import { studentsOf } from '../classes/classes.ts';
@@ -142,18 +143,28 @@ export function dueBoosterOrThrow(ctx: AppContext, student: User, id: string): D
   const pool = booster ? ctx.catalog.practice.pool(booster.lessonId) : undefined;
   if (!booster || !pool) throw notFound('There is no such practice set for you yet.');
   const questions = pool.set(booster.set);
-  return { booster, pool, questions, quiz: { file: pool.file, lessonId: pool.lessonId, passPercent: 0, questions } };
+  // Its own key for the public ids, so that they differ from the lesson quiz's.
+  return { booster, pool, questions, quiz: { file: pool.file, lessonId: boosterQuizKey(booster.id), passPercent: 0, questions } };
 }
 
-/** The items as the student sees them: options shuffled once per student and set, no answers. */
+/** What a booster's public question and option ids are hashed from (learning/public-ids.ts). */
+export function boosterQuizKey(boosterId: string): string {
+  return `booster:${boosterId}`;
+}
+
+/**
+ * The items as the student sees them: opaque ids as in quizzes, pair halves
+ * never next to each other, options shuffled once per student and set, no answers.
+ */
 export function presentBooster(due: DueBooster, seed: string) {
-  return due.questions.map((question) => ({
-    id: question.id,
+  const ids = quizIds(due.quiz);
+  return questionOrder(due.questions).map((question) => ({
+    id: ids.question.get(question.id)!,
     kind: question.kind,
     text: question.prompt,
     cards: question.cards.map(({ manipulative: _answer, ...card }) => card),
     cardsHtml: question.cardsHtml,
-    options: shuffled(question.options, `${seed}:${question.id}`).map(({ id, text }) => ({ id, text })),
+    options: shuffled(question.options, `${seed}:${question.id}`).map(({ id, text }) => ({ id: ids.option.get(question.id)!.get(id)!, text })),
   }));
 }
 
@@ -175,10 +186,15 @@ export async function submitBooster(ctx: AppContext, student: User, due: DueBoos
 }
 
 export function presentBoosterResult(due: DueBooster, result: BoosterResult) {
+  const ids = quizIds(due.quiz);
   return {
     score: result.score,
     max: result.max,
-    results: result.items.map((item) => ({ itemId: item.itemId, correct: item.correct, explanation: due.questions.find((question) => question.id === item.itemId)?.explanation ?? '' })),
+    results: result.items.map((item) => ({
+      itemId: ids.question.get(item.itemId) ?? item.itemId,
+      correct: item.correct,
+      explanation: due.questions.find((question) => question.id === item.itemId)?.explanation ?? '',
+    })),
   };
 }
 
@@ -191,18 +207,20 @@ export function ownBoosterResult(ctx: AppContext, student: User, due: DueBooster
 
 /** Each item with the options picked, the right ones and why: the page after answering. */
 export function boosterReview(due: DueBooster, result: BoosterResult, seed: string) {
+  const ids = quizIds(due.quiz);
   const shown = presentBooster(due, seed);
   return shown.map((item) => {
-    const question = due.questions.find((candidate) => candidate.id === item.id)!;
-    const answered = result.items.find((candidate) => candidate.itemId === item.id);
+    const question = ids.questionByPublic.get(item.id)!;
+    const authorOption = (publicId: string) => ids.optionByPublic.get(question.id)!.get(publicId)!;
+    const answered = result.items.find((candidate) => candidate.itemId === question.id);
     return {
       ...item,
       correct: answered?.correct ?? false,
       explanation: question.explanation,
       options: item.options.map((option) => ({
         ...option,
-        chosen: answered?.chosen.includes(option.id) ?? false,
-        right: question.options.some((candidate) => candidate.id === option.id && candidate.correct),
+        chosen: answered?.chosen.includes(authorOption(option.id)) ?? false,
+        right: question.options.some((candidate) => candidate.id === authorOption(option.id) && candidate.correct),
       })),
     };
   });
