@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
 import type { AppContext } from './context.ts';
 import type { Store } from './store/index.ts';
-import { LoginGuard } from './accounts/login-guard.ts';
+import { Throttles } from './accounts/throttles.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { classRoutes } from './classes/routes.ts';
 import { familyRoutes } from './families/routes.ts';
@@ -40,7 +40,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     store,
     catalog,
     now,
-    loginGuard: new LoginGuard(),
+    throttles: new Throttles(),
     help: helpContacts(config.dataDir),
     versions: new Versions(store),
     pages: new PageCache(),
