@@ -18,6 +18,7 @@ import { learningRoutes } from './learning/routes.ts';
 import { loadUser } from './http/auth.ts';
 import { csrf } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { privateResponses } from './http/respond.ts';
 import { sessions } from './http/sessions.ts';
 import { viewHelpers } from './http/view-helpers.ts';
 import { checkupRoutes } from './checkups/routes.ts';
@@ -92,6 +93,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     res.locals.error = null;
     next();
   });
+  app.use(privateResponses);
   app.use(express.json({ limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(sessions(store, store.secret, now));

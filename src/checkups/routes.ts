@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
@@ -7,7 +6,7 @@ import { conflict } from '../http/errors.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { optionalDate, parseBody } from '../http/validate.ts';
 import { classForTeacher } from '../classes/classes.ts';
-import { neutraliseCell } from '../classes/csv.ts';
+import { toCsv } from '../classes/csv.ts';
 import {
   assignCheckup,
   bankOrThrow,
@@ -114,7 +113,7 @@ export function checkupRoutes(ctx: AppContext): Router {
     const rows = await checkupCsvRows(ctx, record.id);
     res.type('text/csv; charset=utf-8');
     res.attachment('checkup-items.csv');
-    res.send(stringify(rows.map((row) => row.map(neutraliseCell))));
+    res.send(toCsv(rows));
   });
 
   return router;
