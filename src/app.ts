@@ -18,7 +18,7 @@ import { learningRoutes } from './learning/routes.ts';
 import { loadUser } from './http/auth.ts';
 import { csrf } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
-import { privateResponses } from './http/respond.ts';
+import { cacheableFile, privateResponses } from './http/respond.ts';
 import { sessions } from './http/sessions.ts';
 import { viewHelpers } from './http/view-helpers.ts';
 import { checkupRoutes } from './checkups/routes.ts';
@@ -108,7 +108,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(checkupRoutes(ctx));
 
   // After the routes, so that dynamic pages do not pay for a file lookup on every request.
-  app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false }));
+  app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false, setHeaders: cacheableFile }));
   app.use(notFoundHandler);
   app.use(errorHandler());
   return app;

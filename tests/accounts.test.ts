@@ -323,6 +323,20 @@ describe('accounts: input at the edge, sessions and private pages', () => {
     }
     assert.equal(responses['reset slip'].status, 201);
     assert.equal(responses['parent code'].status, 201);
+    const css = await anon.agent.get('/styles.css');
+    assert.equal(css.status, 200);
+    assert.notEqual(css.headers['cache-control'], 'no-store', 'the public style sheet may be cached');
+  });
+
+  test('a student who must choose a new password still gets the style sheet for that page', async () => {
+    const { teacher, classId, students } = await classWith(t.app, 'css', ['kid']);
+    const temporary = (await teacher.post(`/classes/${classId}/students/${students[0].user!.id}/reset-password`)).body.temporaryPassword;
+    const student = new Client(t.app);
+    assert.equal((await student.login('css-kid', temporary)).status, 200);
+    assert.equal((await student.page('/lessons')).headers.location, '/password');
+    const css = await student.agent.get('/styles.css');
+    assert.equal(css.status, 200);
+    assert.match(css.headers['content-type'], /text\/css/);
   });
 
   test("no text a user types can become the reader's CSRF token on a cached page", async () => {
