@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { conflict } from '../http/errors.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
-import { optionalDate, parseBody } from '../http/validate.ts';
+import { atMost, optionalDate, parseBody, text } from '../http/validate.ts';
 import { classForTeacher } from '../classes/classes.ts';
 import { toCsv } from '../classes/csv.ts';
 import {
@@ -29,7 +29,7 @@ const assignSchema = z.object({
 
 const scale = z.coerce.number({ error: 'choose a number from 1 to 7' }).int('choose a whole number from 1 to 7').min(1, 'choose a number from 1 to 7').max(7, 'choose a number from 1 to 7');
 const responseSchema = z.object({
-  itemId: z.string({ error: 'must be text' }).min(1, 'must not be empty').max(100),
+  itemId: text().min(1, 'must not be empty').max(100, atMost(100)),
   manipulative: scale,
   confidence: scale,
 });

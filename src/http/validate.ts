@@ -29,6 +29,7 @@ function label(field: string): string {
     due: 'Due date',
     role: 'Account type',
     confirm: 'Username to confirm',
+    itemId: 'Item',
   };
   return names[field] ?? field;
 }
