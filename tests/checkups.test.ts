@@ -200,8 +200,11 @@ describe('check-up routes', () => {
       for (const row of [byForm.A, byForm.B]) {
         assert.equal(row.pairs, 10);
         assert.equal(row.suppressed, row.n < 5);
-        if (!row.suppressed) assert.equal(row.alpha, 1);
+        // Alpha is undefined (null) when every sitting of a form scored the same, which
+        // happens when the counterbalancing hash put all five "after" sittings on the other form.
+        if (!row.suppressed) assert.ok(row.alpha === 1 || row.alpha === null, `alpha ${row.alpha} with ${row.n} sittings`);
       }
+      assert.ok([byForm.A, byForm.B].some((row) => row.alpha === 1), 'the form with the "after" sittings shows alpha 1');
       const html = await teacher.page(`/classes/${classId}/checkup-report`);
       assert.match(html.text, /Reliability per form/);
       assert.match(html.text, /<svg class="chart"[^>]*role="img"/);

@@ -21,13 +21,20 @@ const STUDENT_RECORDS: [CollectionName, 'studentId' | 'userId'][] = [
   ['sessions', 'userId'],
 ];
 
+/**
+ * Secrets, not data about the student, and the export is fetched by a
+ * teacher: session cookies, and unused parent codes (anyone holding one
+ * could link to the student as their parent).
+ */
+const NOT_EXPORTED = new Set<CollectionName>(['sessions', 'parentCodes']);
+
 export function exportStudentData(ctx: AppContext, studentId: string) {
   const student = ctx.store.get('users', studentId);
   if (!student || student.role !== 'student') throw notFound();
   const { passwordHash: _hash, ...account } = student;
   const records: Record<string, unknown[]> = {};
   for (const [collection, field] of STUDENT_RECORDS) {
-    if (collection === 'sessions') continue; // session cookies are secrets, not data about the student
+    if (NOT_EXPORTED.has(collection)) continue;
     records[collection] = ctx.store.find(collection, field as never, studentId);
   }
   // Answers are kept packed; the export spells them out per question.

@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly field?: string,
+    /** seconds before a rate-limited request may be tried again (sent as Retry-After) */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -47,8 +49,9 @@ export function errorHandler(): ErrorRequestHandler {
       console.error(error);
       httpError = new HttpError(500, 'Something went wrong on our side. Your last action may not have been saved.');
     }
-    const { status, message, field } = httpError;
-    const json = () => res.status(status).json({ error: field ? { message, field } : { message } });
+    const { status, message, field, retryAfter } = httpError;
+    if (retryAfter) res.set('Retry-After', String(retryAfter));
+    const json = () => res.status(status).json({ error: { message, ...(field ? { field } : {}), ...(retryAfter ? { retryAfter } : {}) } });
     if (req.accepts(['html', 'json']) === 'json') {
       json();
       return;

@@ -25,3 +25,20 @@ export function afterWrite(req: Request, res: Response, json: unknown, redirectT
 export function formPage(res: Response, view: string, locals: Record<string, unknown> = {}): void {
   res.locals.form = { view, locals };
 }
+
+/**
+ * For every page and file the routes make: nothing is kept by a browser or
+ * a proxy (pages show names, scores, temporary passwords and CSRF tokens;
+ * a shared school computer must not show them from its cache), and caches
+ * are told that one URL answers HTML or JSON depending on Accept.
+ */
+export function privateResponses(_req: Request, res: Response, next: () => void): void {
+  res.set('Cache-Control', 'no-store');
+  res.vary('Accept');
+  next();
+}
+
+/** For express.static's setHeaders: the style sheet and icons are public and may be cached as static files are. */
+export function cacheableFile(res: Response): void {
+  res.removeHeader('Cache-Control');
+}
