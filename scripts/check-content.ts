@@ -95,8 +95,9 @@ const CHECKS: ((inputs: CheckInputs) => CheckOutput)[] = [
   ({ lessons, quizzes, denyHosts, readFolder }) => {
     const bankFile = path.join(root, 'assessments', 'items.yaml');
     const { problems, summary } = checkPracticeContent({
-      scenarios: readFolder('scenarios', /\.ya?ml$/),
-      boosters: readFolder('boosters', /\.ya?ml$/),
+      // Only the files the server loads (NN-slug.yaml); the names scan below reads the rest.
+      scenarios: readFolder('scenarios', /^\d{2}-[a-z0-9-]+\.ya?ml$/),
+      boosters: readFolder('boosters', /^\d{2}-[a-z0-9-]+\.ya?ml$/),
       lessons,
       quizzes,
       bank: existsSync(bankFile) ? { file: 'assessments/items.yaml', source: readFileSync(bankFile, 'utf8') } : null,
