@@ -28,9 +28,6 @@ async function main(): Promise<void> {
     await store.close().catch(() => {});
     throw error;
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`FrameCheck is serving http://localhost:${port} (data in ${config.dataDir})`);
   const prune = setInterval(() => pruneExpiredSessions(store, now()).catch(() => {}), 60 * 60 * 1000);
   prune.unref();
 
@@ -45,8 +42,12 @@ async function main(): Promise<void> {
     await store.close();
     process.exit(0);
   };
+  // Before the "serving" line: whoever reads it may stop the server at once.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`FrameCheck is serving http://localhost:${port} (data in ${config.dataDir})`);
 }
 
 /** Resolves once listening; a port that is taken or not allowed is an error that says so. */
