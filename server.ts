@@ -3,7 +3,7 @@ import { createApp } from './src/app.ts';
 import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
-import { Store } from './src/store/index.ts';
+import { openStore } from './src/store/open.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,13 +12,14 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 async function main(): Promise<void> {
   const config = loadConfig();
   const catalog = loadCatalog(root);
-  const store = await Store.open(config.dataDir, { compactBytes: config.journalCompactBytes });
+  const store = await openStore(config);
   await pruneExpiredSessions(store, new Date());
   const app = createApp({ config, store, catalog });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`FrameCheck is serving http://localhost:${port} (data in ${config.dataDir})`);
+    const where = store.kind === 'postgres' ? 'data in PostgreSQL' : `data in ${config.dataDir}`;
+    console.log(`FrameCheck is serving http://localhost:${port} (${where})`);
   });
   const prune = setInterval(() => pruneExpiredSessions(store, new Date()).catch(console.error), 60 * 60 * 1000);
   prune.unref();

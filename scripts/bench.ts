@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadCatalog } from '../src/content/catalog.ts';
-import { Store } from '../src/store/index.ts';
+import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { generate, GENERATED_PASSWORD } from './generate.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,7 +100,7 @@ async function measureReference(): Promise<autocannon.Result> {
 async function benchDataSet(set: DataSet, catalog: ReturnType<typeof loadCatalog>) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `framecheck-bench-${set.name}-`));
   const generatedAt = performance.now();
-  const store = await Store.open(dataDir, { compactBytes: Number.POSITIVE_INFINITY });
+  const store = await EmbeddedBackend.open(dataDir, { compactBytes: Number.POSITIVE_INFINITY });
   const generated = await generate(store, catalog, set);
   await store.close();
   const generateSeconds = (performance.now() - generatedAt) / 1000;

@@ -7,7 +7,7 @@ import ejs from 'ejs';
 import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
 import type { AppContext } from './context.ts';
-import type { Store } from './store/index.ts';
+import type { StoreBackend } from './store/backend.ts';
 import { LoginGuard } from './accounts/login-guard.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { classRoutes } from './classes/routes.ts';
@@ -26,9 +26,14 @@ import { Versions } from './learning/versions.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Cached pages built from a version counter: a student's home page, a class's pages. */
+function pagePrefixOf(versionKey: string): string {
+  return versionKey.startsWith('student:') ? `home:${versionKey.slice('student:'.length)}` : `${versionKey}:`;
+}
+
 export interface AppParts {
   config: Config;
-  store: Store;
+  store: StoreBackend;
   catalog: Catalog;
   /** the clock; tests pass a fixed one */
   now?: () => Date;
@@ -40,11 +45,14 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     store,
     catalog,
     now,
-    loginGuard: new LoginGuard(),
+    loginGuard: new LoginGuard((options) => store.rateLimiter(options)),
     help: helpContacts(config.dataDir),
     versions: new Versions(store),
     pages: new PageCache(),
   };
+  // Another instance changed what some pages show: free those pages now (their
+  // version check would refuse them anyway); after a lost change feed, free all.
+  store.onInvalidate((keys) => (keys === 'all' ? ctx.pages.clear() : ctx.pages.forget(keys.map(pagePrefixOf))));
   const app = express();
 
   app.set('trust proxy', config.trustProxy);

@@ -11,6 +11,11 @@ export interface Config {
   passwordCost: number;
   /** Compaction threshold for the journal, in bytes. */
   journalCompactBytes: number;
+  /**
+   * postgres://… when DATABASE_URL is set: every instance with the same URL
+   * serves one school from PostgreSQL. Null: the embedded store in dataDir.
+   */
+  databaseUrl: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,7 +30,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     passwordCost: 1 << 15,
     journalCompactBytes: Number(env.JOURNAL_COMPACT_BYTES ?? 32 * 1024 * 1024),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
   };
+}
+
+function parseDatabaseUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+  return value;
+}
+
+/**
+ * Which store the test suites run against: FRAMECHECK_STORE=postgres with
+ * DATABASE_URL runs them on PostgreSQL; anything else on the embedded store.
+ */
+export function testStore(env: NodeJS.ProcessEnv = process.env): { kind: 'embedded' } | { kind: 'postgres'; url: string } {
+  if (env.FRAMECHECK_STORE !== 'postgres') return { kind: 'embedded' };
+  const url = parseDatabaseUrl(env.DATABASE_URL);
+  if (!url) throw new Error('FRAMECHECK_STORE=postgres needs DATABASE_URL');
+  return { kind: 'postgres', url };
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { exitOf, HttpClient, startServer } from './server-process.ts';
 import { catalog, FIRST_LESSON, rightAnswers, SECOND_LESSON, tempDir } from './helpers.ts';
 import { generate, GENERATED_PASSWORD } from '../scripts/generate.ts';
-import { Store } from '../src/store/index.ts';
+import { EmbeddedBackend } from '../src/store/embedded.ts';
 
 function assertFilesParse(dir: string): void {
   for (const name of readdirSync(path.join(dir, 'shards'))) {
@@ -35,7 +35,7 @@ async function setUpClass(dir: string, url: string, students: number) {
 }
 
 async function seed(dir: string, students: number): Promise<void> {
-  const store = await Store.open(dir);
+  const store = await EmbeddedBackend.open(dir);
   await generate(store, catalog(), { classes: 1, studentsPerClass: students, attemptsPerStudent: 0 });
   await store.close();
 }

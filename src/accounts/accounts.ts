@@ -2,7 +2,8 @@
 import type { AppContext } from '../context.ts';
 import { conflict, invalid, notFound, unauthorized, HttpError } from '../http/errors.ts';
 import { newId, normaliseCode, temporaryPassword } from '../ids.ts';
-import { put, remove, type Role, type User } from '../store/index.ts';
+import { insert, isConflict, put, remove, type Role, type User } from '../store/backend.ts';
+import { keys } from '../store/keys.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 
 export interface PublicUser {
@@ -20,8 +21,8 @@ export function presentUser(user: User): PublicUser {
   return result;
 }
 
-export function findUserByName(ctx: AppContext, username: string): User | undefined {
-  return ctx.store.find('users', 'username', username)[0];
+export async function findUserByName(ctx: AppContext, username: string): Promise<User | undefined> {
+  return (await ctx.store.find('users', 'username', username))[0];
 }
 
 export interface SignupInput {
@@ -35,15 +36,12 @@ export interface SignupInput {
 export async function signUp(ctx: AppContext, input: SignupInput): Promise<User> {
   const problem = passwordProblem(input.password);
   if (problem) throw invalid(`Password ${problem}.`, 'password');
-  const classRecord = input.classCode ? findClassByCode(ctx, input.classCode) : undefined;
+  const classRecord = input.classCode ? await findClassByCode(ctx, input.classCode) : undefined;
   if (input.classCode && input.role !== 'student') throw invalid('Only student accounts join a class with a code.', 'classCode');
   if (input.classCode && !classRecord) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
-  const taken = () => {
-    if (findUserByName(ctx, input.username)) throw conflict('That username is taken. Try another one.', 'username');
-  };
-  taken();
+  const taken = () => conflict('That username is taken. Try another one.', 'username');
+  if (await findUserByName(ctx, input.username)) throw taken();
   const passwordHash = await hashPassword(input.password, ctx.config.passwordCost);
-  taken(); // another signup may have taken it while we hashed
   const now = ctx.now().toISOString();
   const user: User = {
     id: newId(),
@@ -54,16 +52,22 @@ export async function signUp(ctx: AppContext, input: SignupInput): Promise<User>
     mustChangePassword: false,
     createdAt: now,
   };
-  const changes = [put('users', user)];
+  const changes = [insert('users', user)];
   if (classRecord) {
-    changes.push(put('memberships', { id: `${classRecord.id}:${user.id}`, classId: classRecord.id, studentId: user.id, joinedAt: now }));
+    changes.push(put('memberships', { id: keys.membership(classRecord.id, user.id), classId: classRecord.id, studentId: user.id, joinedAt: now }));
   }
-  await ctx.store.commit(changes);
+  try {
+    await ctx.store.commit(changes);
+  } catch (error) {
+    // Another signup, here or on another instance, took the name while we hashed.
+    if (isConflict(error, 'users.username')) throw taken();
+    throw error;
+  }
   return user;
 }
 
-export function findClassByCode(ctx: AppContext, code: string) {
-  return ctx.store.find('classes', 'joinCode', normaliseCode(code))[0];
+export async function findClassByCode(ctx: AppContext, code: string) {
+  return (await ctx.store.find('classes', 'joinCode', normaliseCode(code)))[0];
 }
 
 /** Checks a username and password; counts failures for the login guard. */
@@ -73,7 +77,7 @@ export async function logIn(ctx: AppContext, username: string, password: string,
     const minutes = Math.ceil(wait / 60);
     throw new HttpError(429, `Too many wrong passwords. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again, or ask your teacher to reset your password.`);
   }
-  const user = findUserByName(ctx, username);
+  const user = await findUserByName(ctx, username);
   // Hash even for an unknown name, so the answer takes as long either way.
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH).then(() => false);
   if (!user || !ok) {
@@ -100,18 +104,18 @@ export async function changePassword(ctx: AppContext, user: User, current: strin
   if (problem) throw invalid(`New password ${problem}.`, 'newPassword');
   if (await verifyPassword(next, user.passwordHash)) throw invalid('Choose a password that is different from the old one.', 'newPassword');
   const passwordHash = await hashPassword(next, ctx.config.passwordCost);
-  const fresh = ctx.store.get('users', user.id);
+  const fresh = await ctx.store.get('users', user.id);
   if (!fresh) throw unauthorized();
   await ctx.store.commit([put('users', { ...fresh, passwordHash, mustChangePassword: false })]);
 }
 
 /** A teacher's reset: a one-time password to hand over; every session of the student ends. */
 export async function resetPassword(ctx: AppContext, studentId: string): Promise<string> {
-  const student = ctx.store.get('users', studentId);
+  const student = await ctx.store.get('users', studentId);
   if (!student || student.role !== 'student') throw notFound();
   const temporary = temporaryPassword();
   const passwordHash = await hashPassword(temporary, ctx.config.passwordCost);
-  const sessions = ctx.store.find('sessions', 'userId', studentId);
+  const sessions = await ctx.store.find('sessions', 'userId', studentId);
   await ctx.store.commit([
     put('users', { ...student, passwordHash, mustChangePassword: true }),
     ...sessions.map((session) => remove('sessions', session.id)),

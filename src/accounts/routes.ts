@@ -6,7 +6,7 @@ import { csrf } from '../http/csrf.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { SIGNED_IN_AGE_MS } from '../http/sessions.ts';
 import { parseBody, requiredText } from '../http/validate.ts';
-import type { User } from '../store/index.ts';
+import type { User } from '../store/backend.ts';
 import { changePassword, logIn, presentUser, signUp } from './accounts.ts';
 
 const username = z

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { ClassOverview } from './classes.ts';
 import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
 
-export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
+export async function presentClassPage(ctx: AppContext, overview: ClassOverview) {
   const { record, students, assignments, cells, perLesson } = overview;
   const assignedIds = new Set(assignments.map((assignment) => assignment.lessonId));
   const json = {
@@ -18,12 +18,14 @@ export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
     ),
     summary: perLesson,
   };
-  const checkups = checkupsOfClass(ctx, record.id).map((checkup) => ({
-    id: checkup.id,
-    phase: checkup.phase,
-    due: checkup.due,
-    completed: students.filter((student) => isComplete(ctx, checkup, student.id)).length,
-  }));
+  const checkups = await Promise.all(
+    (await checkupsOfClass(ctx, record.id)).map(async (checkup) => ({
+      id: checkup.id,
+      phase: checkup.phase,
+      due: checkup.due,
+      completed: (await Promise.all(students.map((student) => isComplete(ctx, checkup, student.id)))).filter(Boolean).length,
+    })),
+  );
   return {
     json: { ...json, checkups },
     checkups,
