@@ -45,7 +45,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     store,
     catalog,
     now,
-    loginGuard: new LoginGuard((options) => store.rateLimiter(options)),
+    loginGuard: new LoginGuard((options) => store.rateLimiter(options), store.secret),
     help: helpContacts(config.dataDir),
     versions: new Versions(store),
     pages: new PageCache(),

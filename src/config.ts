@@ -16,6 +16,8 @@ export interface Config {
    * serves one school from PostgreSQL. Null: the embedded store in dataDir.
    */
   databaseUrl: string | null;
+  /** the PostgreSQL schema holding FrameCheck's tables (DATABASE_SCHEMA, default public) */
+  databaseSchema: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,7 +33,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordCost: 1 << 15,
     journalCompactBytes: Number(env.JOURNAL_COMPACT_BYTES ?? 32 * 1024 * 1024),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databaseSchema: parseSchema(env.DATABASE_SCHEMA),
   };
+}
+
+function parseSchema(value: string | undefined): string {
+  if (value === undefined || value === '') return 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new Error(`DATABASE_SCHEMA must be a lower-case SQL name (letters, digits, _), got "${value}"`);
+  return value;
 }
 
 function parseDatabaseUrl(value: string | undefined): string | null {

@@ -1,6 +1,6 @@
 // Test helpers: a real app on a temp DATA_DIR, and a client that speaks the
 // JSON side of the contract with its session cookie and CSRF token.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ export async function openTestStore(dataDir: string, schema?: string): Promise<{
     return { store, schema: undefined, drop: async () => {} };
   }
   const name = schema ?? `t_${randomBytes(6).toString('hex')}`;
-  const store = await openStore({ dataDir, databaseUrl: STORE.url, journalCompactBytes: 0 }, { schema: name });
+  const store = await openStore({ dataDir, databaseUrl: STORE.url, databaseSchema: name, journalCompactBytes: 0 });
   return { store, schema: name, drop: () => dropSchema(name) };
 }
 
@@ -48,6 +48,32 @@ export async function dropSchema(schema: string): Promise<void> {
   await client.connect();
   try {
     await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Everything the app has stored, as text: every file of the embedded store's
+ * DATA_DIR, or every row of every table of the app's PostgreSQL schema.
+ */
+export async function everythingStored(t: { dataDir: string; schema: string | undefined }): Promise<string> {
+  if (STORE.kind === 'embedded' || !t.schema) {
+    return readdirSync(t.dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))
+      .join('\n');
+  }
+  const client = new pg.Client({ connectionString: STORE.url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [t.schema]);
+    const dumps: string[] = [];
+    for (const { table_name } of tables.rows) {
+      const rows = await client.query<{ row: string }>(`select t::text as row from "${t.schema}"."${table_name}" t`);
+      dumps.push(`-- ${table_name}`, ...rows.rows.map((row) => row.row));
+    }
+    return dumps.join('\n');
   } finally {
     await client.end();
   }
