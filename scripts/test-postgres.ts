@@ -33,4 +33,5 @@ const files = readdirSync(path.join(ROOT, 'tests'))
   .filter((name) => name.endsWith('.test.ts') && !NOT_FOR_POSTGRES.has(name))
   .sort()
   .map((name) => path.join('tests', name));
-runTests(files, { label: 'tests on PostgreSQL', limitMs: 12 * 60 * 1000 }).then((ok) => process.exit(ok ? 0 : 1));
+// Every test app has a schema of its own, and most of the time goes to waiting on the database: three files at once.
+runTests(files, { label: 'tests on PostgreSQL', limitMs: 12 * 60 * 1000, concurrency: 3 }).then((ok) => process.exit(ok ? 0 : 1));

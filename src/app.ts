@@ -23,13 +23,13 @@ import { viewHelpers } from './http/view-helpers.ts';
 import { checkupRoutes } from './checkups/routes.ts';
 import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
+import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Cached pages built from a version counter: a student's home page, a class's pages. */
-function pagePrefixOf(versionKey: string): string {
-  return versionKey.startsWith('student:') ? `home:${versionKey.slice('student:'.length)}` : `${versionKey}:`;
-}
+/** Cached pages named after what they show: `home:<studentId>`, `class:<classId>:<viewer>`. */
+const STUDENT_KEY = versionKey.student('');
+const CLASS_KEY = versionKey.class('');
 
 export interface AppParts {
   config: Config;
@@ -52,7 +52,12 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   };
   // Another instance changed what some pages show: free those pages now (their
   // version check would refuse them anyway); after a lost change feed, free all.
-  store.onInvalidate((keys) => (keys === 'all' ? ctx.pages.clear() : ctx.pages.forget(keys.map(pagePrefixOf))));
+  store.onInvalidate((keys) => {
+    if (keys === 'all') return ctx.pages.clear();
+    const students = keys.filter((key) => key.startsWith(STUDENT_KEY)).map((key) => `home:${key.slice(STUDENT_KEY.length)}`);
+    const classes = keys.filter((key) => key.startsWith(CLASS_KEY)).map((key) => `${key}:`);
+    ctx.pages.forget(students, classes);
+  });
   const app = express();
 
   app.set('trust proxy', config.trustProxy);

@@ -182,6 +182,42 @@ describe(`store contract (${STORE.kind})`, () => {
     }
   });
 
+  test('another instance hears of every change after commit, and after losing its listening connection it drops everything and listens again', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL' }, async () => {
+    const other = (await openTestStore(dataDir, schema)).store;
+    const heard: (string[] | 'all')[] = [];
+    other.onInvalidate((keys) => heard.push(keys));
+    const until = async (check: () => boolean, what: string) => {
+      const since = Date.now();
+      while (!check()) {
+        if (Date.now() - since > 5000) assert.fail(`waited 5 s for ${what}; heard ${JSON.stringify(heard)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    try {
+      await store.commit([put('attempts', { id: 'a1', studentId: 'u1', lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' })]);
+      await until(() => heard.some((keys) => Array.isArray(keys) && keys.includes(versionKey.student('u1'))), 'the first notice');
+      const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
+      await client.connect();
+      try {
+        const killed = await client.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'framecheck-listener' and query like $1`, [`listen %${schema}%`]);
+        assert.ok(killed.rowCount! >= 1, 'found the listening connections');
+      } finally {
+        await client.end();
+      }
+      await until(() => heard.includes('all'), "'all' after the connection was lost");
+      // Listening again: a later change is heard.
+      const before = heard.length;
+      const since = Date.now();
+      while (!heard.slice(before).some((keys) => Array.isArray(keys) && keys.includes(versionKey.student('u2')))) {
+        if (Date.now() - since > 8000) assert.fail(`no notice after the reconnect; heard ${JSON.stringify(heard)}`);
+        await store.commit([put('attempts', { id: `a-${Date.now()}`, studentId: 'u2', lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' })]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   test('the unique keys of schema.ts are the unique indexes of the PostgreSQL migrations', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL' }, async () => {
     const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
     await client.connect();

@@ -56,8 +56,9 @@ export class PageCache {
     this.entries.clear();
   }
 
-  /** Forgets the pages whose keys start with any of these prefixes. */
-  forget(prefixes: string[]): void {
+  /** Forgets these pages, and every page whose key starts with one of the prefixes. */
+  forget(keys: string[], prefixes: string[] = []): void {
+    for (const key of keys) this.entries.delete(key);
     if (!prefixes.length) return;
     for (const key of this.entries.keys()) {
       if (prefixes.some((prefix) => key.startsWith(prefix))) this.entries.delete(key);

@@ -65,7 +65,7 @@ export class PostgresBackend implements StoreBackend {
     const secret = await sessionSecret(pool);
     const channel = `framecheck_changes_${schema}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
     let backend: PostgresBackend | undefined;
-    const listener = new ChangeListener(connection, channel, (payload) => backend?.received(payload));
+    const listener = new ChangeListener({ ...connection, application_name: 'framecheck-listener' }, channel, (payload) => backend?.received(payload));
     backend = new PostgresBackend(pool, channel, listener, secret);
     await listener.start();
     return backend;
