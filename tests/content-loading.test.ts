@@ -50,12 +50,13 @@ test('the help page shows the contacts a school puts in DATA_DIR/help.yaml, read
   try {
     const client = new Client(t.app);
     const before = await client.page('/help');
-    assert.match(before.text, /has not added local helplines/);
+    assert.match(before.text, /free national services in the UK/);
     writeFileSync(path.join(t.dataDir, 'help.yaml'), 'school: Hillside <High>\ncontacts:\n  - name: Safeguarding lead\n    details: Mr Obi, room 3\nhelplines:\n  - name: Teen Line\n    phone: 0800 123 456\n');
     const after = await client.page('/help');
     assert.match(after.text, /Mr Obi, room 3/);
     assert.match(after.text, /Hillside &lt;High&gt;/);
     assert.match(after.text, /href="tel:0800123456"/);
+    assert.doesNotMatch(after.text, /Childline/);
     const json = await client.get('/help');
     assert.equal(json.body.help.helplines[0].name, 'Teen Line');
   } finally {
