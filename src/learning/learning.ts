@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { Quiz } from '../content/catalog.ts';
 import { notFound } from '../http/errors.ts';
 import { newId } from '../ids.ts';
-import { insert, isConflict, put, type Attempt, type User } from '../store/backend.ts';
+import { insert, isConflict, put, type Attempt, type StoreBackend, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
 import { gradeQuiz, shuffled, type Answers, type Grade } from './grading.ts';
 import { decodeAnswers, encodeAnswers, quizShape } from './answer-codec.ts';
@@ -53,6 +53,12 @@ export async function quizSeed(ctx: AppContext, user: User, lessonId: string): P
   return `${user.id}:${lessonId}:${attemptNumber}`;
 }
 
+/**
+ * Quiz shapes known to be in the store. A shape's id is its content's hash
+ * and shapes are never deleted, so once stored a submission need not look it up.
+ */
+const storedShapes = new WeakMap<StoreBackend, Set<string>>();
+
 export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, answers: Answers): Promise<{ attempt: Attempt; grade: Grade }> {
   const grade = gradeQuiz(quiz, answers);
   const shape = quizShape(quiz);
@@ -67,7 +73,11 @@ export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, ans
     passed: grade.passed,
     answers: encodeAnswers(shape, answers),
   };
-  await ctx.store.commit([...((await ctx.store.get('quizShapes', shape.id)) ? [] : [put('quizShapes', shape)]), put('attempts', attempt)]);
+  let known = storedShapes.get(ctx.store);
+  if (!known) storedShapes.set(ctx.store, (known = new Set()));
+  const shapeStored = known.has(shape.id) || (await ctx.store.get('quizShapes', shape.id)) !== undefined;
+  await ctx.store.commit([...(shapeStored ? [] : [put('quizShapes', shape)]), put('attempts', attempt)]);
+  known.add(shape.id);
   return { attempt, grade };
 }
 
