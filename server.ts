@@ -1,4 +1,6 @@
 // Start-up: config -> store -> content -> app -> listen; clean shutdown on SIGINT/SIGTERM.
+// Exit codes: 0 after a clean stop, 1 when the server cannot start (the reason is printed).
+import { createServer, type Server } from 'node:http';
 import { createApp } from './src/app.ts';
 import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
@@ -13,15 +15,21 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const catalog = loadCatalog(root);
   const store = await openStore(config);
-  await pruneExpiredSessions(store, new Date());
-  const app = createApp({ config, store, catalog });
-  const server = app.listen(config.port, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const where = store.kind === 'postgres' ? 'data in PostgreSQL' : `data in ${config.dataDir}`;
-    console.log(`FrameCheck is serving http://localhost:${port} (${where})`);
-  });
-  const prune = setInterval(() => pruneExpiredSessions(store, new Date()).catch(console.error), 60 * 60 * 1000);
+  let server: Server;
+  try {
+    // Housekeeping: a full disk must not keep the server from starting (it refuses writes until there is space).
+    await pruneExpiredSessions(store, new Date()).catch((error: Error) => console.error(`Expired sessions were not pruned: ${error.message}`));
+    const app = createApp({ config, store, catalog });
+    server = await listen(createServer(app), config.port);
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const where = store.kind === 'postgres' ? 'data in PostgreSQL' : `data in ${config.dataDir}`;
+  console.log(`FrameCheck is serving http://localhost:${port} (${where})`);
+  const prune = setInterval(() => pruneExpiredSessions(store, new Date()).catch(() => {}), 60 * 60 * 1000);
   prune.unref();
 
   let stopping = false;
@@ -37,6 +45,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Resolves once listening; a port that is taken or not allowed is an error that says so. */
+function listen(server: Server, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new Error(`port ${port} is already in use by another program. Stop that program, or set PORT to a free port.`));
+      else if (error.code === 'EACCES') reject(new Error(`this user may not listen on port ${port}. Set PORT to a port above 1023.`));
+      else reject(error);
+    });
+    server.listen(port, () => resolve(server));
+  });
 }
 
 main().catch((error: Error) => {

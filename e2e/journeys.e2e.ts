@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { FIRST_LESSON, SECOND_LESSON, catalog, rightAnswers } from '../tests/helpers.ts';
+import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 import { focused, tab, tabTo } from './keyboard.ts';
 import { Site } from './site.ts';
 
@@ -196,12 +197,14 @@ test('the student takes the quiz with JavaScript turned off and sees every expla
   const quiz = catalog().quiz(FIRST_LESSON)!;
   const wrong = quiz.questions.filter((question) => question.kind === 'single').slice(0, 2).map((question) => question.id);
   for (const question of quiz.questions) {
+    // The page shows opaque ids (src/learning/public-ids.ts), not the author's.
+    const shown = publicQuestionId(FIRST_LESSON, question.id);
     if (wrong.includes(question.id)) {
       const option = question.options.find((candidate) => !candidate.correct)!;
-      await page.check(`#q-${question.id}-${option.id}`);
+      await page.check(`#q-${shown}-${publicOptionId(FIRST_LESSON, question.id, option.id)}`);
     } else {
-      const right = answers[question.id];
-      for (const id of Array.isArray(right) ? right : [right]) await page.check(`#q-${question.id}-${id}`);
+      const right = answers[shown];
+      for (const id of Array.isArray(right) ? right : [right]) await page.check(`#q-${shown}-${id}`);
     }
   }
   await clickThrough(page, 'form.quiz button[type="submit"]');

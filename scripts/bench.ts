@@ -20,6 +20,7 @@ import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { PostgresBackend } from '../src/store/postgres/backend.ts';
 import type { StoreBackend } from '../src/store/backend.ts';
 import { generate, GENERATED_PASSWORD } from './generate.ts';
+import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -180,7 +181,10 @@ async function benchDataSet(set: DataSet, catalog: ReturnType<typeof loadCatalog
     const studentNames = Array.from({ length: 50 }, (_, i) => (set.classes > 1 ? `student${(i * 13) % set.classes}-${i % 29}` : `student0-${i % set.firstClassSize}`));
     const students = await Promise.all(studentNames.map((name) => login(urls[0], name)));
     const quiz = catalog.quiz(LESSON)!;
-    const answers = Object.fromEntries(quiz.questions.map((q) => [q.id, q.options.filter((o) => o.correct).map((o) => o.id)]));
+    // In the opaque ids the quiz page shows (src/learning/public-ids.ts).
+    const answers = Object.fromEntries(
+      quiz.questions.map((q) => [publicQuestionId(LESSON, q.id), q.options.filter((o) => o.correct).map((o) => publicOptionId(LESSON, q.id, o.id))]),
+    );
     const body = JSON.stringify({ answers });
     let next = 0;
     const json = { Accept: 'application/json' };

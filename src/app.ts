@@ -8,7 +8,8 @@ import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
 import type { AppContext } from './context.ts';
 import type { StoreBackend } from './store/backend.ts';
-import { LoginGuard } from './accounts/login-guard.ts';
+import { Throttles } from './accounts/throttles.ts';
+import { Limiters } from './accounts/limiters.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { classRoutes } from './classes/routes.ts';
 import { familyRoutes } from './families/routes.ts';
@@ -18,6 +19,7 @@ import { learningRoutes } from './learning/routes.ts';
 import { loadUser } from './http/auth.ts';
 import { csrf } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { cacheableFile, privateResponses } from './http/respond.ts';
 import { sessions } from './http/sessions.ts';
 import { viewHelpers } from './http/view-helpers.ts';
 import { checkupRoutes } from './checkups/routes.ts';
@@ -45,7 +47,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     store,
     catalog,
     now,
-    loginGuard: new LoginGuard((options) => store.rateLimiter(options), store.secret),
+    throttles: new Throttles(new Limiters((options) => store.rateLimiter(options), store.secret)),
     help: helpContacts(config.dataDir),
     versions: new Versions(store),
     pages: new PageCache(),
@@ -105,6 +107,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     res.locals.error = null;
     next();
   });
+  app.use(privateResponses);
   app.use(express.json({ limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(sessions(store, store.secret, now));
@@ -119,7 +122,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(checkupRoutes(ctx));
 
   // After the routes, so that dynamic pages do not pay for a file lookup on every request.
-  app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false }));
+  app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false, setHeaders: cacheableFile }));
   app.use(notFoundHandler);
   app.use(errorHandler());
   return app;

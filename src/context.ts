@@ -2,7 +2,7 @@
 import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
 import type { StoreBackend } from './store/backend.ts';
-import type { LoginGuard } from './accounts/login-guard.ts';
+import type { Throttles } from './accounts/throttles.ts';
 import type { HelpContacts } from './help.ts';
 import type { PageCache } from './http/page-cache.ts';
 import type { Versions } from './learning/versions.ts';
@@ -11,7 +11,8 @@ export interface AppContext {
   config: Config;
   store: StoreBackend;
   catalog: Catalog;
-  loginGuard: LoginGuard;
+  /** counters that slow down guessing of passwords and codes, and mass signups */
+  throttles: Throttles;
   help: HelpContacts;
   now: () => Date;
   /** change counters for what progress pages show */

@@ -1,8 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, pairedChange, scoreSitting, standardDeviation, tCritical95 } from '../src/checkups/stats.ts';
+import { cronbachAlpha, mean, pairedChange, scoreSitting, standardDeviation, tCritical95 } from '../src/checkups/stats.ts';
 import { formFor, orderItems } from '../src/checkups/checkups.ts';
 import { catalog, classroom, signedUp, startApp, type Client } from './helpers.ts';
+import { put } from '../src/store/backend.ts';
 
 describe('check-up statistics (worked by hand)', () => {
   test('scores of one sitting: means and discernment', () => {
@@ -25,6 +26,30 @@ describe('check-up statistics (worked by hand)', () => {
     assert.ok(Math.abs(change.ci95[1] - 4.9629) < 1e-3, String(change.ci95[1]));
   });
 
+  test("Cronbach's alpha of pair discernment: a worked example", () => {
+    // 4 students x 3 pairs. Pair variances (n - 1): 8/3, 5/3, 5/3, sum 6.
+    // Totals 6, 11, 1, 6: variance 50/3. alpha = 3/2 * (1 - 6 / (50/3)) = 1.5 * 0.64 = 0.96.
+    const alpha = cronbachAlpha([
+      [2, 3, 1],
+      [4, 4, 3],
+      [0, 1, 0],
+      [2, 2, 2],
+    ]);
+    assert.ok(alpha !== null && Math.abs(alpha - 0.96) < 1e-9, String(alpha));
+    // Pairs that disagree lower it: here the second pair runs against the first.
+    const low = cronbachAlpha([
+      [3, 0],
+      [0, 2],
+      [2, 1],
+      [1, 3],
+    ]);
+    // Variances 5/3 and 5/3; totals 3, 2, 3, 4 vary by only 2/3: alpha = 2 * (1 - 5) = -8.
+    assert.ok(low !== null && Math.abs(low + 8) < 1e-9, String(low));
+    assert.equal(cronbachAlpha([[1, 2]]), null, 'one student: not defined');
+    assert.equal(cronbachAlpha([[1], [2]]), null, 'one pair: not defined');
+    assert.equal(cronbachAlpha([[1, 1], [1, 1]]), null, 'no variation: not defined');
+  });
+
   test('t critical values: tabled and between', () => {
     assert.equal(tCritical95(4), 2.776);
     assert.equal(tCritical95(29), 2.045);
@@ -36,7 +61,7 @@ describe('check-up statistics (worked by hand)', () => {
     const items = catalog().bank!.form('A');
     for (let run = 0; run < 200; run++) {
       const order = orderItems(items).map((id) => items.find((item) => item.id === id)!);
-      assert.equal(order.length, 16);
+      assert.equal(order.length, 20);
       order.forEach((item, index) => {
         if (index > 0) assert.notEqual(order[index - 1].pairId, item.pairId);
       });
@@ -56,14 +81,27 @@ describe('check-up statistics (worked by hand)', () => {
     assert.equal(formFor('c', 's', 'booster'), 'C');
   });
 
-  test('the bank: 24 pairs, forms A and B of 8 pairs each on the same techniques', () => {
+  test('the bank: 30 pairs; forms A, B and C each hold one pair of every one of the 10 techniques', () => {
     const bank = catalog().bank!;
-    assert.equal(bank.items.size, 48);
-    assert.equal(bank.form('A').length, 16);
-    assert.equal(bank.form('B').length, 16);
-    const techniques = (form: 'A' | 'B') => [...new Set(bank.form(form).map((item) => item.technique))].sort();
-    assert.deepEqual(techniques('A'), techniques('B'));
-    assert.equal(new Set([...bank.items.values()].map((item) => item.technique)).size, 10);
+    const current = [...bank.items.values()].filter((item) => !item.retired);
+    assert.equal(current.length, 60);
+    for (const form of ['A', 'B', 'C'] as const) {
+      assert.equal(bank.form(form).length, 20, form);
+      const techniques = bank.form(form).map((item) => item.technique);
+      assert.equal(new Set(techniques).size, 10, form);
+      for (const technique of new Set(techniques)) assert.equal(techniques.filter((t) => t === technique).length, 2, `${form} ${technique}`);
+    }
+    assert.ok(bank.form('A').every((item) => !item.retired), 'retired items never go into a new sitting');
+  });
+
+  test('public item ids say nothing about the kind: no -m or -n, one id per item, none shared', () => {
+    const bank = catalog().bank!;
+    for (const item of bank.items.values()) {
+      assert.match(item.publicId, /^i[0-9a-f]{10}$/);
+      assert.ok(!item.publicId.includes(item.pairId));
+      assert.equal(bank.byPublicId.get(item.publicId), item);
+    }
+    assert.equal(bank.byPublicId.size, bank.items.size);
   });
 });
 
@@ -74,8 +112,8 @@ async function takeCheckup(student: Client, checkupId: string, high: number, low
     const page = await student.get(`/checkups/${checkupId}`);
     assert.equal(page.status, 200);
     if (!page.body.item) return;
-    const item = bank.items.get(page.body.item.id)!;
-    const response = await student.post(`/checkups/${checkupId}/responses`, { itemId: item.id, manipulative: item.manipulative ? high : low, confidence: 5 });
+    const item = bank.byPublicId.get(page.body.item.id)!;
+    const response = await student.post(`/checkups/${checkupId}/responses`, { itemId: item.publicId, manipulative: item.manipulative ? high : low, confidence: 5 });
     assert.equal(response.status, 201);
   }
 }
@@ -95,8 +133,15 @@ describe('check-up routes', () => {
 
       // One at a time, never revealing which items are manipulative.
       const first = await students[0].get(`/checkups/${before.body.checkup.id}`);
-      assert.deepEqual(first.body.checkup, { id: before.body.checkup.id, phase: 'before', total: 16, answered: 0 });
+      assert.deepEqual(first.body.checkup, { id: before.body.checkup.id, phase: 'before', total: 20, answered: 0 });
       assert.deepEqual(Object.keys(first.body.item).sort(), ['from', 'id', 'kind', 'text']);
+      assert.match(first.body.item.id, /^i[0-9a-f]{10}$/, 'an opaque id');
+      const firstItem = catalog().bank!.byPublicId.get(first.body.item.id)!;
+      const stored = await students[0].post(`/checkups/${before.body.checkup.id}/responses`, { itemId: firstItem.id, manipulative: 3, confidence: 3 });
+      assert.equal(stored.status, 409, "the bank's own id (with -m or -n) is not accepted");
+      const firstPage = await students[0].page(`/checkups/${before.body.checkup.id}`);
+      assert.ok(!firstPage.text.includes(firstItem.id), "the page does not carry the bank's id");
+      assert.doesNotMatch(firstPage.text, /manipulative-item|neutral-item|item-kind|-m"|-n"/);
       const wrongItem = await students[0].post(`/checkups/${before.body.checkup.id}/responses`, { itemId: 'not-next', manipulative: 3, confidence: 3 });
       assert.equal(wrongItem.status, 409);
       const outOfRange = await students[0].post(`/checkups/${before.body.checkup.id}/responses`, { itemId: first.body.item.id, manipulative: 9, confidence: 3 });
@@ -126,14 +171,14 @@ describe('check-up routes', () => {
       assert.deepEqual(report.after, { discernment: 3, neutralMean: 2, manipulativeMean: 5 });
       assert.deepEqual(report.change.discernment, { mean: 3, ci95: [1.04, 4.96] });
       assert.deepEqual(report.change.neutralMean, { mean: -2, ci95: [-2, -2] });
-      assert.equal(report.perTechnique.length, 8);
+      assert.equal(report.perTechnique.length, 10);
       assert.ok(report.perTechnique.every((row: { before: number }) => row.before === 0));
 
       // The student sees their own before and after, with an explanation of each item.
       const result = (await students[4].get(`/checkups/${after.body.checkup.id}/result`)).body.result;
       assert.equal(result.discernment, 5);
       assert.equal(result.before.discernment, 0);
-      assert.equal(result.items.length, 16);
+      assert.equal(result.items.length, 20);
       assert.ok(result.items.every((item: { explanation: string }) => item.explanation.length > 10));
 
       // The teacher sees each student's own results on the student's page.
@@ -145,7 +190,23 @@ describe('check-up routes', () => {
       assert.equal(unfinished.checkups[1].score, null);
 
       // The HTML report has a chart with a text alternative and the table.
+      // Reliability per form: every student took A or B once (11 finished sittings);
+      // each student rated every pair alike, so alpha is 1 where it is shown.
+      const byForm = Object.fromEntries(report.reliability.map((row: { form: string }) => [row.form, row]));
+      assert.equal(byForm.A.n + byForm.B.n, 11);
+      assert.equal(byForm.C.n, 0);
+      assert.equal(byForm.C.suppressed, true);
+      assert.equal(byForm.C.alpha, null);
+      for (const row of [byForm.A, byForm.B]) {
+        assert.equal(row.pairs, 10);
+        assert.equal(row.suppressed, row.n < 5);
+        // Alpha is undefined (null) when every sitting of a form scored the same, which
+        // happens when the counterbalancing hash put all five "after" sittings on the other form.
+        if (!row.suppressed) assert.ok(row.alpha === 1 || row.alpha === null, `alpha ${row.alpha} with ${row.n} sittings`);
+      }
+      assert.ok([byForm.A, byForm.B].some((row) => row.alpha === 1), 'the form with the "after" sittings shows alpha 1');
       const html = await teacher.page(`/classes/${classId}/checkup-report`);
+      assert.match(html.text, /Reliability per form/);
       assert.match(html.text, /<svg class="chart"[^>]*role="img"/);
       assert.match(html.text, /<table class="data-table">/);
 
@@ -155,7 +216,7 @@ describe('check-up routes', () => {
       assert.match(csv.headers['content-type'], /text\/csv/);
       const lines = csv.text.trim().split('\n');
       assert.equal(lines[0], 'participant,phase,form,position,item id,pair id,technique,item kind,manipulative rating,confidence,answered on');
-      assert.equal(lines.length, 1 + 6 * 16 + 5 * 16 + 1);
+      assert.equal(lines.length, 1 + 6 * 20 + 5 * 20 + 1);
       for (const name of names) assert.doesNotMatch(csv.text, new RegExp(`\\b${name}\\b`));
       assert.equal(new Set(lines.slice(1).map((line) => line.split(',')[0])).size, 6);
       const again2 = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
@@ -197,6 +258,38 @@ describe('check-up routes', () => {
       assert.equal(ok.headers.location, `/checkups/${id}`);
       const home = await students[0].get('/');
       assert.equal(home.body.checkups[0].status, 'in_progress');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a sitting taken with the retired items (before issue 11) still shows, scores and exports', async () => {
+    const t = await startApp();
+    try {
+      const { teacher, classId, students } = await classroom(t.app, ['old-timer']);
+      const checkup = (await teacher.post(`/classes/${classId}/checkups`, { phase: 'before' })).body.checkup;
+      const student = students[0].user!.id;
+      const bank = catalog().bank!;
+      const retired = [...bank.items.values()].filter((item) => item.retired && item.form === 'A');
+      assert.equal(retired.length, 16, 'the old form A');
+      const at = new Date().toISOString();
+      await t.store.commit([
+        put('checkupSittings', { id: `${checkup.id}:${student}`, checkupId: checkup.id, studentId: student, form: 'A', itemIds: retired.map((item) => item.id), startedAt: at }),
+        ...retired.map((item) =>
+          put('checkupResponses', { id: `${checkup.id}:${student}:${item.id}`, checkupId: checkup.id, studentId: student, itemId: item.id, manipulative: item.manipulative ? 6 : 2, confidence: 4, at }),
+        ),
+      ]);
+      const result = await students[0].get(`/checkups/${checkup.id}/result`);
+      assert.equal(result.status, 200);
+      assert.equal(result.body.result.discernment, 4);
+      assert.equal(result.body.result.items.length, 16);
+      const page = await students[0].page(`/checkups/${checkup.id}/result`);
+      assert.equal(page.status, 200);
+      assert.ok(page.text.includes(retired[0].explanation.slice(0, 40).replace(/'/g, '&#39;').replace(/"/g, '&#34;')) || page.text.includes(retired[0].explanation.slice(0, 20)));
+      const csv = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
+      assert.equal(csv.text.trim().split('\n').length, 1 + 16);
+      const report = (await teacher.get(`/classes/${classId}/checkup-report`)).body.report;
+      assert.equal(report.reliability.find((row: { form: string }) => row.form === 'A').n, 0, 'old sittings measured other pairs: not in the current form\'s alpha');
     } finally {
       await t.close();
     }

@@ -18,6 +18,8 @@ import {
   type ContentFile,
   type Problem,
 } from '../src/content/checker.ts';
+import { parseDenyNames, scanDeniedNames } from '../src/content/deny-names.ts';
+import { answerWordIn, rightIsLongest } from '../src/content/quiz-validity.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const denyHosts = parseDenyHosts(readFileSync(path.join(repoRoot, 'content', 'deny-hosts.txt'), 'utf8'));
@@ -51,6 +53,7 @@ title: Lesson ${order}
 summary: A short lesson about a trick that people use online.
 minutes: 15
 order: ${order}
+case: ${order <= 6 ? 'far right' : 'IS'}
 parentPrompt: >-
   Ask your teen which posts they trust, and why.
 techniques:
@@ -119,14 +122,27 @@ function singleQuestion(id: string): string {
         text: Stop and check who made it
         correct: true
       - id: share
-        text: Share it at once
+        text: Share it with your friends at once
     explanation: >-
       Strong feelings are a sign to slow down. Checking first keeps you in charge.
 `;
 }
 
-/** A quiz that passes every rule: 8 questions, 2 matched pairs. */
+/**
+ * A quiz that passes every rule: 8 questions, 2 matched pairs, no answer
+ * words in ids, pair halves apart; the manipulative card is first in odd
+ * quizzes and second in even ones, so the course is balanced.
+ */
 function makeQuiz(order: number): string {
+  const manipulativeCard = `      - type: post
+        label: Post ${order % 2 ? 'A' : 'B'}
+        manipulative: true
+        text: Come to our club. We are a family. Leave your old team today.
+`;
+  const neutralCard = `      - type: post
+        label: Post ${order % 2 ? 'B' : 'A'}
+        text: Open training on Tuesdays. All levels welcome.
+`;
   return `lessonId: ${lessonId(order)}
 passPercent: 70
 questions:
@@ -134,21 +150,14 @@ questions:
     kind: single
     pair: club
     cards:
-      - type: post
-        label: Post A
-        text: Come to our club. We are a family. Leave your old team today.
-      - type: post
-        label: Post B
-        text: Open training on Tuesdays. All levels welcome.
-    prompt: Which post uses the trick?
+${order % 2 ? manipulativeCard + neutralCard : neutralCard + manipulativeCard}    prompt: Which post uses the trick?
     options:
       - id: a
         text: Post A
-        correct: true
-      - id: b
+${order % 2 ? '        correct: true\n' : ''}      - id: b
         text: Post B
-    explanation: Post A asks you to leave your old team. Post B does not.
-  - id: hawks-trick
+${order % 2 ? '' : '        correct: true\n'}    explanation: The post that says "leave your old team" uses the trick. The other does not.
+  - id: hawks-1
     kind: single
     pair: hawks
     cards:
@@ -156,26 +165,12 @@ questions:
         text: We win every week. Quit your old team today.
     prompt: Does this post use the trick?
     options:
-      - id: "yes"
+      - id: a
         text: "Yes, it asks you to cut ties."
         correct: true
-      - id: "no"
+      - id: b
         text: "No, it is just a club."
     explanation: It promises a perfect club and asks you to cut ties.
-  - id: hawks-neutral
-    kind: single
-    pair: hawks
-    cards:
-      - type: post
-        text: Open training on Tuesdays. We lose sometimes, but we have fun.
-    prompt: Does this post use the trick?
-    options:
-      - id: "no"
-        text: "No, it is honest about losing."
-        correct: true
-      - id: "yes"
-        text: "Yes, every club post is a trick."
-    explanation: This is the neutral twin. It is friendly and honest.
   - id: signs
     kind: multiple
     prompt: Which of these are warning signs? Choose all that apply.
@@ -189,6 +184,20 @@ questions:
       - id: rules
         text: Posting the club rules in public
     explanation: Secrets and cutting ties are warning signs. Public rules are not.
+  - id: hawks-2
+    kind: single
+    pair: hawks
+    cards:
+      - type: post
+        text: Open training on Tuesdays. We lose sometimes, but we have fun.
+    prompt: Does this post use the trick?
+    options:
+      - id: a
+        text: "No, it is honest about losing."
+        correct: true
+      - id: b
+        text: "Yes, every club post is a trick."
+    explanation: This is the neutral twin. It is friendly and honest.
 ${['check-1', 'check-2', 'check-3', 'check-4'].map(singleQuestion).join('')}`;
 }
 
@@ -281,7 +290,7 @@ test('the valid template course passes with its stats', () => {
   assert.equal(first.questions, 8);
   assert.equal(first.pairs, 2);
   assert.ok(first.words >= 700, `words ${first.words}`);
-  assert.ok(first.grade <= 9, `grade ${first.grade}`);
+  assert.ok(first.grade <= 8, `grade ${first.grade}`);
   assert.equal(first.grade, Math.round(first.grade * 10) / 10);
 });
 
@@ -441,7 +450,7 @@ test('fails a multiple-choice question with no right option, at the question', (
 
 test('fails a right-option count even when the question has another fault', () => {
   let source = replaceOnce(makeQuiz(3), '      - id: b\n        text: Post B\n', '      - id: b\n        text: Post B\n        correct: true\n');
-  source = replaceOnce(source, '    explanation: Post A asks you to leave your old team. Post B does not.\n', '');
+  source = replaceOnce(source, '    explanation: The post that says "leave your old team" uses the trick. The other does not.\n', '');
   const report = check(withQuiz(() => source));
   assertProblem(report, quizFile(3), lineOf(source, '  - id: twins-club'), /exactly one correct option, found 2/);
   assertProblem(report, quizFile(3), lineOf(source, '  - id: twins-club'), /explanation: missing/);
@@ -474,7 +483,7 @@ test('fails an option with no text field, at the option', () => {
 test('fails a missing explanation, at the question', () => {
   const source = replaceOnce(makeQuiz(3), '    explanation: This is the neutral twin. It is friendly and honest.\n', '');
   const report = check(withQuiz(() => source));
-  assertProblem(report, quizFile(3), lineOf(source, '  - id: hawks-neutral'), /question "hawks-neutral", explanation: missing/);
+  assertProblem(report, quizFile(3), lineOf(source, '  - id: hawks-2'), /question "hawks-2", explanation: missing/);
 });
 
 test('fails an empty explanation, at its line', () => {
@@ -513,12 +522,158 @@ test('fails quiz YAML that does not parse, at its line', () => {
   assert.ok(report.problems.some((problem) => problem.file === quizFile(3) && /not valid YAML/.test(problem.message)), show(report.problems));
 });
 
+// ---------------------------------------------------------------- cases and names (issue 12)
+
+test('fails a lesson without a case: field, at line 1', () => {
+  const report = check(withLesson((source) => replaceOnce(source, 'case: far right\n', '')));
+  assertProblem(report, lessonFile(3), 1, /case: missing/);
+});
+
+test('fails a course where fewer than six lessons have a main case other than IS', () => {
+  const report = check(withLesson((source) => replaceOnce(source, 'case: far right\n', 'case: Islamic State\n')));
+  assertProblem(report, 'lessons', 1, /5 lessons have a main case \(case:\) other than IS: at least 6 must/);
+  assert.equal(report.stats[2].case, 'Islamic State');
+});
+
+test('fails an attacker\'s name or a notoriety-seeking group in a lesson or a quiz, at its line', () => {
+  const names = parseDenyNames(readFileSync(path.join(repoRoot, 'content', 'deny-names.txt'), 'utf8'));
+  const lesson = replaceOnce(makeLesson(3), '## A real case\n', '## A real case\n\nIn 2019 Brenton\nTarrant filmed his attack.\n');
+  const quiz = replaceOnce(makeQuiz(3), 'It promises a perfect club', 'Like Atomwaffen, it promises a perfect club');
+  const course = withLesson(() => lesson);
+  course.quizzes[2].source = quiz;
+  const report = checkContent({ ...course, denyHosts, denyNames: names });
+  assertProblem(report, lessonFile(3), lineOf(lesson, 'In 2019 Brenton'), /names "Brenton Tarrant", on the list of attackers and notoriety-seeking groups/);
+  assertProblem(report, quizFile(3), lineOf(quiz, 'Like Atomwaffen'), /names "Atomwaffen"/);
+  assert.equal(report.problems.filter((problem) => /names "/.test(problem.message)).length, 2, 'one problem per place, not per list entry');
+  assert.deepEqual(checkContent({ ...validCourse(), denyHosts, denyNames: names }).problems, [], 'the template names nobody');
+});
+
+test('the name deny-list holds the required names and matches whole words only', () => {
+  const names = parseDenyNames(readFileSync(path.join(repoRoot, 'content', 'deny-names.txt'), 'utf8'));
+  for (const name of ['Brenton Tarrant', 'Breivik', 'Terrorgram', 'Feuerkrieg Division', '764']) assert.ok(names.includes(name), name);
+  assert.ok(!names.includes('National Action'), 'the shared docs name National Action as an object of study');
+  assert.equal(scanDeniedNames('x', 'In 2024 there were 1,764 posts, and Tarrantino is a film maker.', names).length, 0);
+  assert.equal(scanDeniedNames('x', 'a group called 764 and another', names).length, 1);
+});
+
+// ---------------------------------------------------------------- quiz validity (issue 11)
+
+/** Four single-answer questions with three options each; `longestRight` of them have the right option longest. */
+function threeOptionQuestions(longestRight: number): string {
+  return Array.from({ length: 4 }, (_, index) => {
+    const rightLong = index < longestRight;
+    return `  - id: sort-${index + 1}
+    kind: single
+    prompt: Which is a sign of the trick?
+    options:
+      - id: a
+        text: ${rightLong ? 'Being asked to keep a long chat secret from your family' : 'A secret'}
+        correct: true
+      - id: b
+        text: Posting club rules in public
+      - id: c
+        text: Training times on a poster
+    explanation: Secrets are the warning sign. Public rules and posters are not.
+`;
+  }).join('');
+}
+
+test('fails a quiz whose right option is the longest in more than 45% of 3+ option questions, naming the figure', () => {
+  const failing = makeQuiz(3) + threeOptionQuestions(2); // 2 of 4 = 50%
+  const report = check(withQuiz(() => failing));
+  assertProblem(report, quizFile(3), lineOf(failing, 'questions:'), /the right option is the longest in 2 of 4 single-answer questions with 3\+ options \(50%, limit 45%; questions at lines \d+, \d+\)/);
+  assert.deepEqual(report.stats[2].longest, { right: 2, of: 4 });
+  const passing = check(withQuiz(() => makeQuiz(3) + threeOptionQuestions(1))); // 25%
+  assert.deepEqual(passing.problems, [], show(passing.problems));
+});
+
+test('ties count as longest', () => {
+  const tie = makeQuiz(3) + threeOptionQuestions(0).replace(/text: A secret/g, 'text: Posting club rules in public');
+  const report = check(withQuiz(() => tie));
+  assertProblem(report, quizFile(3), lineOf(tie, 'questions:'), /longest in 4 of 4/);
+});
+
+/** Two-card questions, `first` of them with the manipulative card first. */
+function twoCardQuestions(count: number, first: number): string {
+  return Array.from({ length: count }, (_, index) => {
+    const cards = [
+      '      - type: post\n        label: Post A\n        text: Leave your old team today.\n',
+      '      - type: post\n        label: Post B\n        text: Training is on Tuesdays.\n',
+    ];
+    if (index < first) cards[0] = cards[0].replace('        text: Leave', '        manipulative: true\n        text: Leave');
+    else {
+      cards[0] = cards[0].replace('text: Leave your old team today.', 'text: Training is on Mondays.');
+      cards[1] = cards[1].replace('        text: Training is on Tuesdays.', '        manipulative: true\n        text: Leave your old team today.');
+    }
+    return `  - id: cards-${index + 1}
+    kind: single
+    cards:
+${cards.join('')}    prompt: Which post uses the trick?
+    options:
+      - id: a
+        text: Post A
+${index < first ? '        correct: true\n' : ''}      - id: b
+        text: Post B
+${index < first ? '' : '        correct: true\n'}    explanation: The one that says "leave your old team" uses the trick.
+`;
+  }).join('');
+}
+
+test('fails a quiz where one card position holds the manipulative card in more than 65% of two-card questions', () => {
+  // With the template's own two-card question (first): 4 of 5 first = 80%.
+  const failing = makeQuiz(3) + twoCardQuestions(4, 3);
+  const report = check(withQuiz(() => failing));
+  assertProblem(report, quizFile(3), lineOf(failing, 'questions:'), /the manipulative card is first in 4 of 5 two-card questions \(80%, limit 65%/);
+  // 3 of 5 first = 60%: passes (and 2 of 3 passes too: nothing more even is possible with three).
+  assert.deepEqual(check(withQuiz(() => makeQuiz(3) + twoCardQuestions(4, 2))).problems, []);
+  assert.deepEqual(check(withQuiz(() => makeQuiz(3) + twoCardQuestions(2, 1))).problems, []);
+});
+
+test('fails a course where the manipulative card is mostly in one place, even when each quiz is balanced on its own', () => {
+  const course = validCourse();
+  // Every even quiz now also puts it first: 12 of 12.
+  for (const quiz of course.quizzes) quiz.source = makeQuiz(3).replace('lessonId: lesson-03', `lessonId: ${quiz.file.slice(11, 20)}`);
+  const report = check(course);
+  assertProblem(report, 'quizzes', 1, /across the course the manipulative card is first in 12 of 12 two-card questions/);
+});
+
+test('fails a matched pair shown as two cards without a manipulative: true card', () => {
+  const source = replaceOnce(makeQuiz(3), '        manipulative: true\n', '');
+  const report = check(withQuiz(() => source));
+  assertProblem(report, quizFile(3), lineOf(source, '    cards:'), /a matched pair shown as two cards: mark the card that uses the technique/);
+});
+
+test('fails the two halves of a pair next to each other, at the second', () => {
+  const signs = makeQuiz(3).slice(makeQuiz(3).indexOf('  - id: signs'), makeQuiz(3).indexOf('  - id: hawks-2'));
+  const source = replaceOnce(makeQuiz(3), signs, '').replace('  - id: check-1', `${signs}  - id: check-1`);
+  const report = check(withQuiz(() => source));
+  assertProblem(report, quizFile(3), lineOf(source, '    pair: hawks', '  - id: hawks-2'), /pair "hawks": its two questions are next to each other/);
+});
+
+test('fails an answer word in a question or option id, at its line', () => {
+  let source = replaceOnce(makeQuiz(3), '  - id: hawks-2\n', '  - id: hawks-neutral\n');
+  source = replaceOnce(source, '      - id: rules\n', '      - id: rules-ok\n');
+  const report = check(withQuiz(() => source));
+  assertProblem(report, quizFile(3), lineOf(source, '  - id: hawks-neutral'), /question id "hawks-neutral" contains the answer word "neutral"/);
+  assertProblem(report, quizFile(3), lineOf(source, '      - id: rules-ok'), /option id "rules-ok" contains the answer word "ok"/);
+  // Only whole dash-separated parts count: "twins" and "notice" are fine.
+  assert.equal(answerWordIn('twins-club'), undefined);
+  assert.equal(answerWordIn('notice-board'), undefined);
+  assert.equal(answerWordIn('yes'), 'yes');
+});
+
+test('the longest-option rule by hand', () => {
+  assert.equal(rightIsLongest([{ text: 'abc', correct: true }, { text: 'ab', correct: false }]), true);
+  assert.equal(rightIsLongest([{ text: ' abc ', correct: true }, { text: 'abc', correct: false }]), true, 'trimmed; ties count');
+  assert.equal(rightIsLongest([{ text: 'ab', correct: true }, { text: 'abc', correct: false }]), false);
+});
+
 // ---------------------------------------------------------------- length and reading level
 
-test('fails a lesson above Flesch-Kincaid grade 9', () => {
+test('fails a lesson above Flesch-Kincaid grade 8', () => {
   const report = check(withLesson(() => makeLesson(3, HARD, 12)));
-  assertProblem(report, lessonFile(3), 1, /Flesch-Kincaid grade \d+\.\d is above 9/);
-  assert.ok(report.stats[2].grade > 9);
+  assertProblem(report, lessonFile(3), 1, /Flesch-Kincaid grade \d+\.\d is above 8/);
+  assert.ok(report.stats[2].grade > 8);
   assert.ok(report.stats[2].words >= 700, `words ${report.stats[2].words}`);
 });
 
@@ -674,7 +829,7 @@ test('CLI: exits 1 and prints file:line for a broken fixture folder', (t) => {
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const result = runCli([root]);
   assert.equal(result.status, 1, result.stdout + result.stderr);
-  assert.match(result.stdout, /lesson\s+\| words \| minutes \| grade \| questions \| pairs/);
+  assert.match(result.stdout, /lesson\s+\| case\s+\| words \| minutes \| grade \| questions \| pairs \| longest right/);
   assert.ok(result.stdout.includes(`lessons/03-lesson-03.md:${lineOf(source, '<script>')}: raw HTML`), result.stdout);
 });
 
@@ -684,7 +839,27 @@ test('CLI: exits 1 for a broken quiz and names its line', (t) => {
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const result = runCli([root]);
   assert.equal(result.status, 1, result.stdout + result.stderr);
-  assert.ok(result.stdout.includes(`quizzes/03-lesson-03.yaml:${lineOf(source, '  - id: hawks-neutral')}: `), result.stdout);
+  assert.ok(result.stdout.includes(`quizzes/03-lesson-03.yaml:${lineOf(source, '  - id: hawks-2')}: `), result.stdout);
+});
+
+test('CLI: a deny-listed name in a scenario or booster file, and a booster pool that breaks the quiz rules, fail with their lines', (t) => {
+  const root = writeCourse(validCourse());
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(path.join(root, 'scenarios', 'nested'), { recursive: true });
+  mkdirSync(path.join(root, 'boosters'));
+  writeFileSync(path.join(root, 'scenarios', 'nested', 'chat.yaml'), 'nodes:\n  - text: hello\n  - text: the Feuerkrieg Division wants you\n');
+  writeFileSync(path.join(root, 'boosters', 'pool.yaml'), 'items:\n  - text: nothing to see\n');
+  // A booster pool in the quiz format whose pair halves sit side by side, with an answer word in an id.
+  const booster = makeQuiz(3).replace('  - id: hawks-2\n', '  - id: hawks-calm\n');
+  const signs = booster.slice(booster.indexOf('  - id: signs'), booster.indexOf('  - id: hawks-calm'));
+  const adjacent = booster.replace(signs, '').replace('      - id: b\n        text: "No, it is just a club."', '      - id: club-true\n        text: "No, it is just a club."');
+  writeFileSync(path.join(root, 'boosters', '03-lesson-03.yaml'), adjacent);
+  const result = runCli([root]);
+  assert.equal(result.status, 1, result.stdout + result.stderr);
+  assert.ok(result.stdout.includes('scenarios/nested/chat.yaml:3: names "Feuerkrieg Division"'), result.stdout);
+  assert.ok(!result.stdout.includes('boosters/pool.yaml'), result.stdout);
+  assert.ok(result.stdout.includes(`boosters/03-lesson-03.yaml:${lineOf(adjacent, '    pair: hawks', '  - id: hawks-calm')}: pair "hawks": its two questions are next to each other`), result.stdout);
+  assert.ok(result.stdout.includes(`boosters/03-lesson-03.yaml:${lineOf(adjacent, '      - id: club-true')}: option id "club-true" contains the answer word "true"`), result.stdout);
 });
 
 test('CLI: exits 0 and prints the table for a valid fixture folder', (t) => {
@@ -692,7 +867,7 @@ test('CLI: exits 0 and prints the table for a valid fixture folder', (t) => {
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const result = runCli([root]);
   assert.equal(result.status, 0, result.stdout + result.stderr);
-  assert.match(result.stdout, /^lesson-01\s+\|\s+\d+ \|\s+15 \|\s+\d+\.\d \|\s+8 \|\s+2$/m);
+  assert.match(result.stdout, /^lesson-01\s+\| far right\s+\|\s+\d+ \|\s+15 \|\s+\d+\.\d \|\s+8 \|\s+2 \|\s+-$/m);
 });
 
 test('CLI: exits 0 on the real content', () => {

@@ -2,12 +2,30 @@
 // real server with SIGKILL and start it again on the same DATA_DIR.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { exitOf, HttpClient, startServer } from './server-process.ts';
-import { catalog, FIRST_LESSON, rightAnswers, SECOND_LESSON, tempDir } from './helpers.ts';
+import { catalog, FIRST_LESSON, rightAnswers, ROOT, SECOND_LESSON, tempDir } from './helpers.ts';
 import { generate, GENERATED_PASSWORD } from '../scripts/generate.ts';
 import { EmbeddedBackend } from '../src/store/embedded.ts';
+
+/** The seed of the kill moments: CRASH_SEED replays a run, otherwise a new one each time. */
+const CRASH_SEED = Number(process.env.CRASH_SEED) || Math.floor(Math.random() * 2 ** 31);
+
+/** mulberry32: a small PRNG, so one printed number reproduces every kill moment. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 function assertFilesParse(dir: string): void {
   for (const name of readdirSync(path.join(dir, 'shards'))) {
@@ -65,10 +83,12 @@ describe('durability of acknowledged answers', { concurrency: false }, () => {
     }
   });
 
-  // Random kill moments (printed, so a failure can be replayed), spread over the load.
-  const killMoments = [0, 1, 2].map((run) => Math.round(100 + run * 400 + Math.random() * 400));
+  // Kill moments spread over the load, drawn from a seed that is printed so a failure can be replayed.
+  const random = seededRandom(CRASH_SEED);
+  const killMoments = [0, 1, 2].map((run) => Math.round(100 + run * 400 + random() * 400));
+  console.log(`crash test seed ${CRASH_SEED}: kills after ${killMoments.join(', ')} ms (replay with CRASH_SEED=${CRASH_SEED})`);
   for (const killAfterMs of killMoments) {
-    test(`1,000 submissions from 50 students, SIGKILL after ${killAfterMs} ms: every acknowledged one is there`, async () => {
+    test(`1,000 submissions from 50 students, SIGKILL after ${killAfterMs} ms (CRASH_SEED=${CRASH_SEED}): every acknowledged one is there`, async () => {
       const dir = tempDir();
       await seed(dir, 50);
       const first = await startServer(dir, { JOURNAL_COMPACT_BYTES: '60000' });
@@ -113,7 +133,7 @@ describe('durability of acknowledged answers', { concurrency: false }, () => {
           for (const id of ids) assert.ok(stored.has(id), `acknowledged attempt ${id} of student0-${index} is missing`);
         }
         assert.ok(sent > 0);
-        console.log(`# killed after ${killAfterMs} ms: ${total} acknowledged submissions, all present after restart`);
+        console.log(`killed after ${killAfterMs} ms: ${total} acknowledged submissions, all present after restart`);
       } finally {
         second.child.kill('SIGKILL');
         await exitOf(second.child);
@@ -121,6 +141,38 @@ describe('durability of acknowledged answers', { concurrency: false }, () => {
       }
     });
   }
+
+  test('a taken port stops start-up with exit code 1 and says so, and leaves the data folder free', async () => {
+    const dir = tempDir();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '0.0.0.0', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+      assert.equal(await exitOf(child), 1);
+      assert.match(output, new RegExp(`could not start: port ${port} is already in use`));
+      assert.doesNotMatch(output, /is serving/);
+    } finally {
+      blocker.close();
+    }
+    const next = await startServer(dir);
+    next.child.kill('SIGTERM');
+    assert.equal(await exitOf(next.child), 0, 'the lock was released');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a LOCK naming a live process that is not this folder\'s server (a reused pid) does not block start-up', async () => {
+    const dir = tempDir();
+    // This test process is alive, but it is not the process that wrote the lock (another start time, another boot).
+    writeFileSync(path.join(dir, 'LOCK'), JSON.stringify({ pid: process.pid, token: 'from-before-the-restart', processStart: 1, bootId: 'an-earlier-boot' }));
+    const server = await startServer(dir);
+    server.child.kill('SIGTERM');
+    assert.equal(await exitOf(server.child), 0);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('a second server on the same DATA_DIR refuses to start with a clear message', async () => {
     const dir = tempDir();

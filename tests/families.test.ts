@@ -192,3 +192,70 @@ describe('families', () => {
     assert.equal((await anonymous.post('/parent-code')).status, 401);
   });
 });
+
+describe('families: a student controls their parent codes', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startApp({ now: START });
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  test('a student sees unused codes and cancels one; the cancelled code no longer links', async () => {
+    const child = await signedUp(t.app, 'student', 'canceller');
+    const first = (await child.post('/parent-code')).body.code;
+    const second = (await child.post('/parent-code')).body.code;
+    assert.deepEqual((await child.get('/family')).body.codes.map((c: { code: string }) => c.code).sort(), [first, second].sort());
+    const page = await child.page('/family');
+    assert.ok(page.text.includes(`action="/parent-code/${first}/cancel"`), 'each code has a cancel button');
+
+    const cancelled = await child.post(`/parent-code/${first}/cancel`);
+    assert.equal(cancelled.status, 200);
+    assert.deepEqual(cancelled.body, { ok: true });
+    assert.deepEqual((await child.get('/family')).body.codes.map((c: { code: string }) => c.code), [second]);
+    const parent = await signedUp(t.app, 'parent', 'canceller-parent');
+    assert.equal((await parent.post('/children', { code: first })).status, 422, 'a cancelled code does not link');
+    assert.equal((await child.post(`/parent-code/${first}/cancel`)).status, 404, 'already cancelled');
+
+    const form = await child.form(`/parent-code/${second.toLowerCase()}/cancel`);
+    assert.equal(form.status, 303);
+    assert.equal(form.headers.location, '/family');
+    assert.deepEqual((await child.get('/family')).body.codes, []);
+  });
+
+  test("only the student who made a code can cancel it; nobody learns whether someone else's code exists", async () => {
+    const owner = await signedUp(t.app, 'student', 'code-maker');
+    const code = (await owner.post('/parent-code')).body.code;
+    const other = await signedUp(t.app, 'student', 'code-stranger');
+    assert.equal((await other.post(`/parent-code/${code}/cancel`)).status, 404);
+    assert.equal((await other.post('/parent-code/ABCD-EFGH/cancel')).status, 404);
+    const teacher = await signedUp(t.app, 'teacher', 'code-canceller-teacher');
+    assert.equal((await teacher.post(`/parent-code/${code}/cancel`)).status, 403);
+    const parent = await signedUp(t.app, 'parent', 'code-maker-parent');
+    assert.equal((await parent.post(`/parent-code/${code}/cancel`)).status, 403);
+    assert.equal((await parent.post('/children', { code })).status, 201, 'the code still works for the one it was given to');
+  });
+
+  test("removing an adult cancels the student's unused codes, so a code that adult saw cannot link again", async () => {
+    const child = await signedUp(t.app, 'student', 'removing-kid');
+    const unwanted = await signedUp(t.app, 'parent', 'unwanted-adult');
+    assert.equal((await unwanted.post('/children', { code: (await child.post('/parent-code')).body.code })).status, 201);
+    const seen = (await child.post('/parent-code')).body.code;
+    assert.equal((await child.post(`/family/adults/${unwanted.user!.id}/remove`)).status, 200);
+    assert.deepEqual((await child.get('/family')).body.codes, []);
+    assert.equal((await unwanted.post('/children', { code: seen })).status, 422);
+    assert.equal((await unwanted.get(`/children/${child.user!.id}`)).status, 404);
+    const page = await child.page('/family');
+    assert.doesNotMatch(page.text, /unwanted-adult/);
+  });
+
+  test('the family page lists adults with when they were linked', async () => {
+    const child = await signedUp(t.app, 'student', 'linked-when');
+    const parent = await signedUp(t.app, 'parent', 'linked-when-mum');
+    await parent.post('/children', { code: (await child.post('/parent-code')).body.code });
+    const adults = (await child.get('/family')).body.adults;
+    assert.equal(adults.length, 1);
+    assert.equal(adults[0].linkedAt, START.toISOString());
+  });
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Quiz } from '../src/content/catalog.ts';
 import { HttpError } from '../src/http/errors.ts';
 import { gradeQuiz, readAnswers, shuffled } from '../src/learning/grading.ts';
+import { publicOptionId, publicQuestionId, questionOrder } from '../src/learning/public-ids.ts';
 
 function option(id: string, correct = false) {
   return { id, text: `Option ${id}`, correct };
@@ -89,34 +90,74 @@ describe('gradeQuiz', () => {
 });
 
 describe('readAnswers', () => {
-  test('JSON answers: one id or a list of ids become lists', () => {
-    assert.deepEqual(readAnswers(quiz, { answers: { one: 'a', two: ['a', 'b'] } }), { one: ['a'], two: ['a', 'b'] });
+  // The page shows opaque ids; readAnswers takes those and gives back the author's.
+  const Q = (id: string) => publicQuestionId('hand-made', id);
+  const O = (question: string, option: string) => publicOptionId('hand-made', question, option);
+
+  test('JSON answers: one id or a list of ids become lists, in the author\'s ids', () => {
+    assert.deepEqual(readAnswers(quiz, { answers: { [Q('one')]: O('one', 'a'), [Q('two')]: [O('two', 'a'), O('two', 'b')] } }), { one: ['a'], two: ['a', 'b'] });
     assert.deepEqual(readAnswers(quiz, {}), {});
     assert.deepEqual(readAnswers(quiz, { answers: {} }), {});
   });
 
   test('form fields q_<questionId>, one or repeated; other fields such as _csrf are ignored', () => {
-    assert.deepEqual(readAnswers(quiz, { _csrf: 'token', q_one: 'b', q_two: ['a', 'c'], q_three: 'z' }), { one: ['b'], two: ['a', 'c'], three: ['z'] });
+    assert.deepEqual(
+      readAnswers(quiz, { _csrf: 'token', [`q_${Q('one')}`]: O('one', 'b'), [`q_${Q('two')}`]: [O('two', 'a'), O('two', 'c')], [`q_${Q('three')}`]: O('three', 'z') }),
+      { one: ['b'], two: ['a', 'c'], three: ['z'] },
+    );
   });
 
   test('unknown question or option ids are refused with 422 naming the question', () => {
     rejects(() => readAnswers(quiz, { answers: { four: 'a' } }), 'answers.four');
     rejects(() => readAnswers(quiz, { q_four: 'a' }), 'answers.four');
-    rejects(() => readAnswers(quiz, { answers: { one: 'c' } }), 'answers.one');
-    rejects(() => readAnswers(quiz, { answers: { two: ['a', 'nope'] } }), 'answers.two');
-    rejects(() => readAnswers(quiz, { q_three: 'a' }), 'answers.three');
+    rejects(() => readAnswers(quiz, { answers: { [Q('one')]: O('one', 'c') } }), `answers.${Q('one')}`);
+    rejects(() => readAnswers(quiz, { answers: { [Q('two')]: [O('two', 'a'), 'nope'] } }), `answers.${Q('two')}`);
+    rejects(() => readAnswers(quiz, { [`q_${Q('three')}`]: O('one', 'a') }), `answers.${Q('three')}`);
+  });
+
+  test("the author's ids are refused: a letter or a name must not be a way in", () => {
+    rejects(() => readAnswers(quiz, { answers: { one: 'a' } }), 'answers.one');
+    rejects(() => readAnswers(quiz, { answers: { [Q('one')]: 'a' } }), `answers.${Q('one')}`);
   });
 
   test('wrong shapes are refused: several answers to a single question, non-string ids, answers not an object', () => {
-    rejects(() => readAnswers(quiz, { answers: { one: ['a', 'b'] } }), 'answers.one');
-    rejects(() => readAnswers(quiz, { answers: { one: 1 } }), 'answers.one');
-    rejects(() => readAnswers(quiz, { answers: { two: [{ id: 'a' }] } }), 'answers.two');
-    rejects(() => readAnswers(quiz, { answers: { one: null } }), 'answers.one');
+    rejects(() => readAnswers(quiz, { answers: { [Q('one')]: [O('one', 'a'), O('one', 'b')] } }), `answers.${Q('one')}`);
+    rejects(() => readAnswers(quiz, { answers: { [Q('one')]: 1 } }), `answers.${Q('one')}`);
+    rejects(() => readAnswers(quiz, { answers: { [Q('two')]: [{ id: 'a' }] } }), `answers.${Q('two')}`);
+    rejects(() => readAnswers(quiz, { answers: { [Q('one')]: null } }), `answers.${Q('one')}`);
     rejects(() => readAnswers(quiz, { answers: ['a'] }), 'answers');
     rejects(() => readAnswers(quiz, { answers: 'a' }), 'answers');
     rejects(() => readAnswers(quiz, { answers: null }), 'answers');
   });
 });
+
+describe('public ids and question order', () => {
+  test('ids are opaque: no author word or letter, unique, the same every time', () => {
+    const ids = [...quiz.questions.map((q) => Q2(q.id)), ...quiz.questions.flatMap((q) => q.options.map((o) => publicOptionId('hand-made', q.id, o.id)))];
+    for (const id of ids) assert.match(id, /^[qo][0-9a-f]{10}$/);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.equal(publicOptionId('hand-made', 'one', 'a'), publicOptionId('hand-made', 'one', 'a'));
+    assert.notEqual(publicOptionId('hand-made', 'one', 'a'), publicOptionId('other-quiz', 'one', 'a'), 'the same letter differs per quiz');
+    assert.notEqual(publicOptionId('hand-made', 'one', 'a'), publicOptionId('hand-made', 'two', 'a'), 'and per question');
+  });
+
+  test('the two halves of a pair are never next to each other, whatever the file order', () => {
+    const q = (id: string, pair?: string) => ({ id, pair });
+    const ids = (list: { id: string }[]) => list.map((item) => item.id).join(' ');
+    assert.equal(ids(questionOrder([q('x1', 'p'), q('x2', 'p'), q('y'), q('z')])), 'x1 y x2 z');
+    assert.equal(ids(questionOrder([q('y'), q('x1', 'p'), q('x2', 'p')])), 'x2 y x1');
+    assert.equal(ids(questionOrder([q('a1', 'a'), q('a2', 'a'), q('b1', 'b'), q('b2', 'b')])), 'a1 b1 a2 b2');
+    assert.equal(ids(questionOrder([q('y'), q('a1', 'a'), q('z'), q('a2', 'a')])), 'y a1 z a2', 'a good order is kept');
+    for (let n = 0; n < 200; n++) {
+      const list = shuffled([q('a1', 'a'), q('a2', 'a'), q('b1', 'b'), q('b2', 'b'), q('c1', 'c'), q('c2', 'c'), q('d'), q('e')], `case-${n}`);
+      const order = questionOrder(list);
+      assert.equal(order.length, list.length);
+      order.forEach((item, index) => index > 0 && assert.notEqual(item.pair ?? item.id, order[index - 1].pair ?? '-', ids(order)));
+    }
+  });
+});
+
+const Q2 = (id: string) => publicQuestionId('hand-made', id);
 
 describe('shuffled', () => {
   const items = ['a', 'b', 'c', 'd', 'e'];

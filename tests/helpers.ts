@@ -13,6 +13,7 @@ import { loadConfig, testStore, type Config } from '../src/config.ts';
 import { loadCatalog, type Catalog } from '../src/content/catalog.ts';
 import type { StoreBackend } from '../src/store/backend.ts';
 import { openStore } from '../src/store/open.ts';
+import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -194,13 +195,13 @@ export async function classroom(app: Express, studentNames: string[] = ['sam', '
   return { teacher, classId, joinCode, students };
 }
 
-/** The right answers of a lesson's quiz, as the JSON API takes them. */
+/** The right answers of a lesson's quiz, as the JSON API takes them (in the opaque ids pages show). */
 export function rightAnswers(lessonId: string): Record<string, string | string[]> {
   const quiz = catalog().quiz(lessonId)!;
   return Object.fromEntries(
     quiz.questions.map((question) => {
-      const ids = question.options.filter((option) => option.correct).map((option) => option.id);
-      return [question.id, question.kind === 'single' ? ids[0] : ids];
+      const ids = question.options.filter((option) => option.correct).map((option) => publicOptionId(lessonId, question.id, option.id));
+      return [publicQuestionId(lessonId, question.id), question.kind === 'single' ? ids[0] : ids];
     }),
   );
 }

@@ -2,6 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalog, FIRST_LESSON, rightAnswers, signedUp, startApp, type Client, type TestApp } from './helpers.ts';
 import { allKeys, answersWith, classWith, escapeHtml, formPairs } from './more-helpers.ts';
+import { publicOptionId, publicQuestionId, questionOrder } from '../src/learning/public-ids.ts';
 
 const NINE_QUESTIONS = catalog().lessons.find((lesson) => catalog().quiz(lesson.id)?.questions.length === 9)!.id;
 
@@ -82,13 +83,27 @@ describe('lessons and quizzes', () => {
       const shown = response.body.quiz;
       assert.equal(shown.lessonId, lesson.id);
       assert.equal(shown.passPercent, quiz.passPercent);
-      assert.deepEqual(shown.questions.map((q: { id: string }) => q.id), quiz.questions.map((q) => q.id));
+      const order = questionOrder(quiz.questions);
+      assert.deepEqual(shown.questions.map((q: { id: string }) => q.id), order.map((q) => publicQuestionId(lesson.id, q.id)));
       for (const [index, question] of shown.questions.entries()) {
-        const source = quiz.questions[index];
+        const source = order[index];
         assert.equal(question.prompt, source.prompt);
         assert.equal(question.kind, source.kind);
-        assert.deepEqual(question.options.map((o: { id: string }) => o.id).sort(), source.options.map((o) => o.id).sort());
+        assert.deepEqual(question.options.map((o: { id: string }) => o.id).sort(), source.options.map((o) => publicOptionId(lesson.id, source.id, o.id)).sort());
         for (const option of question.options) assert.deepEqual(Object.keys(option).sort(), ['id', 'text']);
+      }
+      assert.ok(!keys.has('manipulative'), `${lesson.id}: the author-only card flag in the quiz JSON`);
+      order.forEach((question, index) => {
+        if (index > 0 && question.pair) assert.notEqual(order[index - 1].pair, question.pair, `${lesson.id}: the halves of pair ${question.pair} are shown side by side`);
+      });
+      for (const question of shown.questions) {
+        assert.match(question.id, /^q[0-9a-f]{10}$/);
+        for (const option of question.options) assert.match(option.id, /^o[0-9a-f]{10}$/);
+      }
+      const page = await student.page(`/lessons/${lesson.id}/quiz`);
+      assert.doesNotMatch(page.text, /manipulative:|data-manipulative|card-manipulative/, `${lesson.id}: the card flag in the page`);
+      for (const question of quiz.questions) {
+        assert.ok(!page.text.includes(`"q-${question.id}"`) && !page.text.includes(`name="q_${question.id}"`), `${lesson.id}: author id ${question.id} in the page`);
       }
     }
     const html = await student.page(`/lessons/${FIRST_LESSON}/quiz`);
@@ -109,7 +124,7 @@ describe('lessons and quizzes', () => {
     assert.equal(attempt.passed, true);
     assert.deepEqual(
       attempt.results,
-      quiz.questions.map((question) => ({ questionId: question.id, correct: true, explanation: question.explanation })),
+      questionOrder(quiz.questions).map((question) => ({ questionId: publicQuestionId(FIRST_LESSON, question.id), correct: true, explanation: question.explanation })),
     );
   });
 
@@ -124,7 +139,7 @@ describe('lessons and quizzes', () => {
     assert.equal(response.body.attempt.passed, false);
     assert.deepEqual(
       response.body.attempt.results.map((r: { correct: boolean; explanation: string }) => [r.correct, r.explanation]),
-      quiz.questions.map((q) => [false, q.explanation]),
+      questionOrder(quiz.questions).map((q) => [false, q.explanation]),
     );
     const noAnswersField = await someone.post(`/lessons/${FIRST_LESSON}/quiz`, {});
     assert.equal(noAnswersField.status, 201);
@@ -181,14 +196,23 @@ describe('lessons and quizzes', () => {
     const { teacher: owner, classId, students } = await classWith(t.app, 'badids', ['typo']);
     const [typo] = students;
     const quiz = catalog().quiz(FIRST_LESSON)!;
-    const single = quiz.questions.find((q) => q.kind === 'single')!;
-    const multiple = quiz.questions.find((q) => q.kind === 'multiple')!;
+    const source = quiz.questions.find((q) => q.kind === 'single')!;
+    const sourceMultiple = quiz.questions.find((q) => q.kind === 'multiple')!;
+    const shown = (question: typeof source) => ({
+      id: publicQuestionId(FIRST_LESSON, question.id),
+      options: question.options.map((o) => ({ id: publicOptionId(FIRST_LESSON, question.id, o.id) })),
+    });
+    const single = shown(source);
+    const multiple = shown(sourceMultiple);
     const cases: [object, string][] = [
       [{ answers: { ...rightAnswers(FIRST_LESSON), 'no-such-question': 'a' } }, 'answers.no-such-question'],
       [{ answers: { ...rightAnswers(FIRST_LESSON), [single.id]: 'no-such-option' } }, `answers.${single.id}`],
       [{ answers: { [multiple.id]: [multiple.options[0].id, 'zz'] } }, `answers.${multiple.id}`],
       [{ answers: { [single.id]: single.options.map((o) => o.id) } }, `answers.${single.id}`],
       [{ answers: { [single.id]: 7 } }, `answers.${single.id}`],
+      // The author's ids are not accepted: only the opaque ids the page shows.
+      [{ answers: { [source.id]: source.options[0].id } }, `answers.${source.id}`],
+      [{ answers: { [single.id]: source.options[0].id } }, `answers.${single.id}`],
       [{ answers: ['a', 'b'] }, 'answers'],
       [{ answers: 'everything' }, 'answers'],
     ];
@@ -220,8 +244,10 @@ describe('lessons and quizzes', () => {
     const quiz = catalog().quiz(FIRST_LESSON)!;
     const page = await learner.page(`/lessons/${FIRST_LESSON}/quiz`);
     for (const question of quiz.questions) {
-      assert.match(page.text, new RegExp(`name="q_${question.id}"`));
-      assert.match(page.text, new RegExp(`type="${question.kind === 'multiple' ? 'checkbox' : 'radio'}"[^>]*name="q_${question.id}"`));
+      const id = publicQuestionId(FIRST_LESSON, question.id);
+      assert.match(page.text, new RegExp(`name="q_${id}"`));
+      assert.match(page.text, new RegExp(`type="${question.kind === 'multiple' ? 'checkbox' : 'radio'}"[^>]*name="q_${id}"`));
+      assert.ok(!page.text.includes(`q_${question.id}"`), `the author's id ${question.id} is not in the page`);
     }
     // Eight right, two left blank; a multiple question's options come as repeated fields.
     const right = rightAnswers(FIRST_LESSON);
@@ -229,8 +255,9 @@ describe('lessons and quizzes', () => {
     let answered = 0;
     for (const question of quiz.questions) {
       if (answered === 8) break;
-      const value = right[question.id];
-      for (const id of Array.isArray(value) ? value : [value]) pairs.push([`q_${question.id}`, id]);
+      const shownId = publicQuestionId(FIRST_LESSON, question.id);
+      const value = right[shownId];
+      for (const id of Array.isArray(value) ? value : [value]) pairs.push([`q_${shownId}`, id]);
       answered += 1;
     }
     assert.ok(quiz.questions.slice(0, 8).some((q) => q.kind === 'multiple' && q.options.filter((o) => o.correct).length > 1), 'the form covers a multi-answer question');
@@ -261,7 +288,8 @@ describe('lessons and quizzes', () => {
 
   test('options are shuffled in one fixed order per attempt, and differently for different students', async () => {
     const quiz = catalog().quiz(FIRST_LESSON)!;
-    const wide = quiz.questions.filter((q) => q.options.length >= 3).map((q) => q.id);
+    const wideSource = quiz.questions.filter((q) => q.options.length >= 3);
+    const wide = wideSource.map((q) => publicQuestionId(FIRST_LESSON, q.id));
     assert.ok(wide.length > 0);
     const orderOf = async (client: Client) => {
       const body = (await client.get(`/lessons/${FIRST_LESSON}/quiz`)).body;
@@ -273,13 +301,12 @@ describe('lessons and quizzes', () => {
       const first = await orderOf(learner);
       assert.equal(await orderOf(learner), first, 'the same order on a second look before an attempt');
       const html = await learner.page(`/lessons/${FIRST_LESSON}/quiz`);
-      const question = quiz.questions.find((q) => q.id === wide[0])!;
-      const shownInPage = [...html.text.matchAll(new RegExp(`name="q_${question.id}" value="([^"]+)"`, 'g'))].map((m) => m[1]).join(',');
+      const shownInPage = [...html.text.matchAll(new RegExp(`name="q_${wide[0]}" value="([^"]+)"`, 'g'))].map((m) => m[1]).join(',');
       assert.equal(shownInPage, first.split('|')[0], 'the page shows the same order as the JSON');
       orders.add(first);
     }
     assert.ok(orders.size >= 2, 'different students see different orders');
-    const sourceOrder = wide.map((id) => quiz.questions.find((q) => q.id === id)!.options.map((o) => o.id).join(',')).join('|');
+    const sourceOrder = wideSource.map((q) => q.options.map((o) => publicOptionId(FIRST_LESSON, q.id, o.id)).join(',')).join('|');
     assert.ok([...orders].some((order) => order !== sourceOrder), 'the options are actually shuffled');
   });
 });

@@ -2,6 +2,7 @@
 // with a chosen number right, a small CSV reader and HTML escaping as EJS does it.
 import type { Express } from 'express';
 import { catalog, signedUp, type Client } from './helpers.ts';
+import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 
 /** A JSON client's DELETE, with its session and CSRF header. */
 export function del(client: Client, url: string) {
@@ -13,10 +14,12 @@ export function answersWith(lessonId: string, right: number): Record<string, str
   const quiz = catalog().quiz(lessonId)!;
   return Object.fromEntries(
     quiz.questions.map((question, index) => {
-      const good = question.options.filter((option) => option.correct).map((option) => option.id);
-      const bad = question.options.filter((option) => !option.correct).map((option) => option.id);
-      if (index < right) return [question.id, question.kind === 'single' ? good[0] : good];
-      return [question.id, question.kind === 'single' ? bad[0] : bad.slice(0, 1)];
+      const shown = (option: { id: string }) => publicOptionId(lessonId, question.id, option.id);
+      const good = question.options.filter((option) => option.correct).map(shown);
+      const bad = question.options.filter((option) => !option.correct).map(shown);
+      const id = publicQuestionId(lessonId, question.id);
+      if (index < right) return [id, question.kind === 'single' ? good[0] : good];
+      return [id, question.kind === 'single' ? bad[0] : bad.slice(0, 1)];
     }),
   );
 }

@@ -157,7 +157,7 @@ describe('store', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'LOCK'), '999999');
     const store = await Store.open(dir);
-    assert.equal(readFileSync(path.join(dir, 'LOCK'), 'utf8'), String(process.pid));
+    assert.equal(JSON.parse(readFileSync(path.join(dir, 'LOCK'), 'utf8')).pid, process.pid);
     await store.close();
     assert.ok(!existsSync(path.join(dir, 'LOCK')), 'a clean close releases the lock');
     rmSync(dir, { recursive: true });

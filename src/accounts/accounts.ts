@@ -4,7 +4,8 @@ import { conflict, invalid, notFound, unauthorized, HttpError } from '../http/er
 import { newId, normaliseCode, temporaryPassword } from '../ids.ts';
 import { insert, isConflict, put, remove, type Role, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { hashCost, hashPassword, passwordProblem, unusableHash, verifyPassword } from './passwords.ts';
+import type { Requester } from './throttles.ts';
 
 export interface PublicUser {
   id: string;
@@ -33,12 +34,12 @@ export interface SignupInput {
   classCode?: string;
 }
 
-export async function signUp(ctx: AppContext, input: SignupInput): Promise<User> {
+export async function signUp(ctx: AppContext, input: SignupInput, requester: Requester): Promise<User> {
+  await ctx.throttles.signups.take(requester.address);
   const problem = passwordProblem(input.password);
-  if (problem) throw invalid(`Password ${problem}.`, 'password');
-  const classRecord = input.classCode ? await findClassByCode(ctx, input.classCode) : undefined;
+  if (problem) throw invalid(`Password: ${problem}.`, 'password');
   if (input.classCode && input.role !== 'student') throw invalid('Only student accounts join a class with a code.', 'classCode');
-  if (input.classCode && !classRecord) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
+  const classRecord = input.classCode ? await guessClassCode(ctx, requester, input.classCode) : undefined;
   const taken = () => conflict('That username is taken. Try another one.', 'username');
   if (await findUserByName(ctx, input.username)) throw taken();
   const passwordHash = await hashPassword(input.password, ctx.config.passwordCost);
@@ -66,47 +67,73 @@ export async function signUp(ctx: AppContext, input: SignupInput): Promise<User>
   return user;
 }
 
-export async function findClassByCode(ctx: AppContext, code: string) {
-  return (await ctx.store.find('classes', 'joinCode', normaliseCode(code)))[0];
+/** The class a typed join code opens; wrong guesses are counted and slowed down (422 when unknown, 429 when too many). */
+export async function guessClassCode(ctx: AppContext, requester: Requester, code: string) {
+  const record = await ctx.throttles.joinCodes.guess(requester, 'classCode', async () => (await ctx.store.find('classes', 'joinCode', normaliseCode(code)))[0]);
+  if (!record) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
+  return record;
 }
 
-/** Checks a username and password; counts failures for the login guard. */
+/**
+ * Checks a username and password. A wrong pair costs the same scrypt work
+ * whether or not the name exists, so the answer's timing tells nothing.
+ */
 export async function logIn(ctx: AppContext, username: string, password: string, address: string): Promise<User> {
-  const wait = await ctx.loginGuard.waitSeconds(username, address);
-  if (wait > 0) {
-    const minutes = Math.ceil(wait / 60);
-    throw new HttpError(429, `Too many wrong passwords. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again, or ask your teacher to reset your password.`);
-  }
+  await ctx.throttles.logins.check(username, address);
   const user = await findUserByName(ctx, username);
-  // Hash even for an unknown name, so the answer takes as long either way.
-  const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH).then(() => false);
+  const ok = await verifyPassword(password, user?.passwordHash ?? unusableHash(ctx.config.passwordCost));
   if (!user || !ok) {
-    await ctx.loginGuard.recordFailure(username, address);
+    await ctx.throttles.logins.failed(username, address);
     throw wrongPair();
   }
-  await ctx.loginGuard.recordSuccess(username);
-  return user;
+  await ctx.throttles.logins.succeeded(username, address);
+  return upgradeHash(ctx, user, password);
 }
 
-const DUMMY_HASH = 'scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+/** Hashes made at an older cost are redone at today's, while the password is at hand. */
+async function upgradeHash(ctx: AppContext, user: User, password: string): Promise<User> {
+  if (hashCost(user.passwordHash) === ctx.config.passwordCost) return user;
+  const passwordHash = await hashPassword(password, ctx.config.passwordCost);
+  const fresh = await ctx.store.get('users', user.id);
+  if (!fresh || fresh.passwordHash !== user.passwordHash) return fresh ?? user;
+  const upgraded = { ...fresh, passwordHash };
+  await ctx.store.commit([put('users', upgraded)]);
+  return upgraded;
+}
 
 function wrongPair(): HttpError {
   return new HttpError(401, 'That username and password do not match.', 'password');
 }
 
-export async function changePassword(ctx: AppContext, user: User, current: string | undefined, next: string): Promise<void> {
+export interface PasswordChange {
+  /** the current password (not needed right after a teacher's reset) */
+  current: string | undefined;
+  next: string;
+  /** the session the change is made in: it stays signed in, every other one ends */
+  keepSession: string;
+  address: string;
+}
+
+export async function changePassword(ctx: AppContext, user: User, change: PasswordChange): Promise<void> {
   if (!user.mustChangePassword) {
-    if (!current || !(await verifyPassword(current, user.passwordHash))) {
+    // Someone at an unlocked computer may not guess the current password any faster than at the login form.
+    await ctx.throttles.logins.check(user.username, change.address);
+    if (!change.current || !(await verifyPassword(change.current, user.passwordHash))) {
+      await ctx.throttles.logins.failed(user.username, change.address);
       throw invalid('Your current password is not right.', 'password');
     }
   }
-  const problem = passwordProblem(next);
-  if (problem) throw invalid(`New password ${problem}.`, 'newPassword');
-  if (await verifyPassword(next, user.passwordHash)) throw invalid('Choose a password that is different from the old one.', 'newPassword');
-  const passwordHash = await hashPassword(next, ctx.config.passwordCost);
+  const problem = passwordProblem(change.next);
+  if (problem) throw invalid(`New password: ${problem}.`, 'newPassword');
+  if (await verifyPassword(change.next, user.passwordHash)) throw invalid('Choose a password that is different from the old one.', 'newPassword');
+  const passwordHash = await hashPassword(change.next, ctx.config.passwordCost);
   const fresh = await ctx.store.get('users', user.id);
   if (!fresh) throw unauthorized();
-  await ctx.store.commit([put('users', { ...fresh, passwordHash, mustChangePassword: false })]);
+  const otherSessions = (await ctx.store.find('sessions', 'userId', user.id)).filter((session) => session.id !== change.keepSession);
+  await ctx.store.commit([
+    put('users', { ...fresh, passwordHash, mustChangePassword: false }),
+    ...otherSessions.map((session) => remove('sessions', session.id)),
+  ]);
 }
 
 /** A teacher's reset: a one-time password to hand over; every session of the student ends. */

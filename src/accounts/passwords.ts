@@ -19,6 +19,21 @@ export async function hashPassword(password: string, cost: number): Promise<stri
   return `scrypt$${cost}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/** The cost a stored hash was made with. */
+export function hashCost(stored: string): number {
+  return Number(stored.split('$')[1]);
+}
+
+/**
+ * A well-formed hash at `cost` that no password matches, checked when a
+ * username does not exist so that the failure takes as long as a real one.
+ */
+export function unusableHash(cost: number): string {
+  return `scrypt$${cost}$${UNUSABLE_SALT}$${UNUSABLE_KEY}`;
+}
+const UNUSABLE_SALT = randomBytes(16).toString('base64');
+const UNUSABLE_KEY = randomBytes(KEY_LENGTH).toString('base64');
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, cost, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !cost || !salt || !hash) return false;
@@ -29,8 +44,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** Null when the password is acceptable, else why not (for the form). */
 export function passwordProblem(password: string): string | null {
-  if (password.length < 8) return 'must be at least 8 characters';
-  if (password.length > 200) return 'must be at most 200 characters';
-  if (dumbPasswords.check(password)) return 'is one of the most common passwords; choose one that is harder to guess';
+  if (password.length < 8) return 'at least 8 characters';
+  if (password.length > 200) return 'at most 200 characters';
+  if (dumbPasswords.check(password)) return 'one of the most common passwords; choose one that is harder to guess';
   return null;
 }

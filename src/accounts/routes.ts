@@ -5,37 +5,33 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { csrf } from '../http/csrf.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { SIGNED_IN_AGE_MS } from '../http/sessions.ts';
-import { parseBody, requiredText } from '../http/validate.ts';
+import { atLeast, atMost, parseBody, requiredText, text } from '../http/validate.ts';
+import { requesterOf } from './throttles.ts';
 import type { User } from '../store/backend.ts';
 import { changePassword, logIn, presentUser, signUp } from './accounts.ts';
 
-const username = z
-  .string({ error: 'must be text' })
+const username = text()
   .trim()
-  .min(3, 'must be at least 3 characters')
-  .max(32, 'must be at most 32 characters')
+  .min(3, atLeast(3))
+  .max(32, atMost(32))
   .regex(/^[A-Za-z0-9._-]+$/, 'may only use letters, digits, dots, dashes and underscores');
 
 const signupSchema = z.object({
   role: z.enum(['teacher', 'student', 'parent'], { error: 'choose teacher, student or parent' }),
   username,
-  password: z.string({ error: 'must be text' }),
-  displayName: z
-    .string({ error: 'must be text' })
-    .trim()
-    .min(1, 'must not be empty')
-    .refine((name) => [...name].length <= 60, 'must be at most 60 characters'),
-  classCode: z.string({ error: 'must be text' }).trim().max(20).optional().transform((code) => code || undefined),
+  password: text().max(200, atMost(200)),
+  displayName: requiredText(60),
+  classCode: text().trim().max(20, atMost(20)).optional().transform((code) => code || undefined),
 });
 
 const loginSchema = z.object({
-  username: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(64),
-  password: z.string({ error: 'must be text' }).min(1, 'must not be empty').max(200),
+  username: text().trim().min(1, 'must not be empty').max(64, atMost(64)),
+  password: text().min(1, 'must not be empty').max(200, atMost(200)),
 });
 
 const passwordSchema = z.object({
-  password: z.string().max(200).optional(),
-  newPassword: z.string({ error: 'must be text' }),
+  password: text().max(200, atMost(200)).optional(),
+  newPassword: text().max(200, atMost(200)),
 });
 
 /** A new session id at every sign-in (no fixation), with a fresh CSRF token. */
@@ -68,7 +64,7 @@ export function accountRoutes(ctx: AppContext): Router {
   router.post('/signup', async (req, res) => {
     formPage(res, 'accounts/signup', { title: 'Create an account' });
     const input = parseBody(signupSchema, req);
-    const user = await signUp(ctx, input);
+    const user = await signUp(ctx, input, requesterOf(req));
     const csrfToken = await startSession(req, user);
     afterWrite(req, res, { user: presentUser(user), csrfToken }, '/');
   });
@@ -81,7 +77,7 @@ export function accountRoutes(ctx: AppContext): Router {
     const next = safeNext(req.body?.next ?? req.query.next);
     formPage(res, 'accounts/login', { title: 'Log in', next });
     const input = parseBody(loginSchema, req);
-    const user = await logIn(ctx, input.username, input.password, req.ip ?? 'unknown');
+    const user = await logIn(ctx, input.username, input.password, requesterOf(req).address);
     const csrfToken = await startSession(req, user);
     if (wantsJson(req)) {
       res.json({ user: presentUser(user), csrfToken });
@@ -106,7 +102,7 @@ export function accountRoutes(ctx: AppContext): Router {
     const user = currentUser(req);
     formPage(res, 'accounts/password', { title: 'Choose a new password', forced: user.mustChangePassword });
     const input = parseBody(passwordSchema, req);
-    await changePassword(ctx, user, input.password, input.newPassword);
+    await changePassword(ctx, user, { current: input.password, next: input.newPassword, keepSession: req.sessionID, address: requesterOf(req).address });
     afterWrite(req, res, { ok: true }, '/', 200);
   });
 

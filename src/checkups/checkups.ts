@@ -8,7 +8,7 @@ import { newId } from '../ids.ts';
 import { insert, isConflict, put, type Checkup, type CheckupSitting, type User } from '../store/backend.ts';
 import { keys, stableBucket } from '../store/keys.ts';
 import type { BankItem, Form, ItemBank } from './bank.ts';
-import { mean, pairedChange, round2, scoreSitting, type Score } from './stats.ts';
+import { cronbachAlpha, mean, pairedChange, round2, scoreSitting, type Score } from './stats.ts';
 
 export type Phase = Checkup['phase'];
 export const PHASES: Phase[] = ['before', 'after', 'booster'];
@@ -113,13 +113,15 @@ export async function recordResponse(
 ): Promise<{ answered: number; total: number }> {
   const sitting = await ensureSitting(ctx, checkup, student);
   const { next, answered, total } = await sittingProgress(ctx, sitting);
-  const id = keys.checkupResponse(checkup.id, student.id, input.itemId);
+  // The page shows an item's public id; responses are stored under the bank's id.
+  const itemId = bankOrThrow(ctx).byPublicId.get(input.itemId)?.id ?? '';
+  const id = keys.checkupResponse(checkup.id, student.id, itemId);
   const alreadyRated = () => conflict('You have already rated this item.', 'itemId');
-  if (await ctx.store.get('checkupResponses', id)) throw alreadyRated();
-  if (input.itemId !== next) throw conflict(next ? 'That is not the next item. Reload the page.' : 'You have finished this check-up.', 'itemId');
+  if (itemId && (await ctx.store.get('checkupResponses', id))) throw alreadyRated();
+  if (itemId !== next) throw conflict(next ? 'That is not the next item. Reload the page.' : 'You have finished this check-up.', 'itemId');
   try {
     await ctx.store.commit([
-      insert('checkupResponses', { id, checkupId: checkup.id, studentId: student.id, itemId: input.itemId, manipulative: input.manipulative, confidence: input.confidence, at: ctx.now().toISOString() }),
+      insert('checkupResponses', { id, checkupId: checkup.id, studentId: student.id, itemId, manipulative: input.manipulative, confidence: input.confidence, at: ctx.now().toISOString() }),
     ]);
   } catch (error) {
     if (isConflict(error)) throw alreadyRated(); // the same answer sent twice at once
@@ -140,7 +142,8 @@ export async function checkupStatus(ctx: AppContext, checkup: Checkup, studentId
 }
 
 interface ScoredSitting extends Score {
-  items: { id: string; pairId: string; technique: string; manipulative: boolean; rating: number; confidence: number; explanation: string; html: string }[];
+  form: string;
+  items: { id: string; publicId: string; pairId: string; technique: string; manipulative: boolean; rating: number; confidence: number; explanation: string; html: string }[];
 }
 
 /** A finished sitting's scores; null when not finished. */
@@ -152,9 +155,63 @@ export async function scoreOf(ctx: AppContext, checkup: Checkup, studentId: stri
   const items = sitting.itemIds.map((id) => {
     const item = bank.items.get(id)!;
     const response = byItem.get(id)!;
-    return { id, pairId: item.pairId, technique: item.technique, manipulative: item.manipulative, rating: response.manipulative, confidence: response.confidence, explanation: item.explanation, html: item.html };
+    return { id, publicId: item.publicId, pairId: item.pairId, technique: item.technique, manipulative: item.manipulative, rating: response.manipulative, confidence: response.confidence, explanation: item.explanation, html: item.html };
   });
-  return { ...scoreSitting(items), items };
+  return { ...scoreSitting(items), form: sitting.form, items };
+}
+
+/** Per pair of a scored sitting: rating of the manipulative item minus rating of its twin. */
+function pairDiscernments(scored: ScoredSitting): Map<string, number> {
+  const byPair = new Map<string, { m?: number; n?: number }>();
+  for (const item of scored.items) {
+    const pair = byPair.get(item.pairId) ?? {};
+    pair[item.manipulative ? 'm' : 'n'] = item.rating;
+    byPair.set(item.pairId, pair);
+  }
+  const result = new Map<string, number>();
+  for (const [pairId, pair] of byPair) if (pair.m !== undefined && pair.n !== undefined) result.set(pairId, pair.m - pair.n);
+  return result;
+}
+
+export interface FormReliability {
+  form: Form;
+  /** students of the class who finished this form with its current items */
+  n: number;
+  pairs: number;
+  /** Cronbach's alpha of pair discernment; null when suppressed (n < MIN_REPORT_N) or not defined */
+  alpha: number | null;
+  suppressed: boolean;
+}
+
+/**
+ * How reliable each form was in this class: Cronbach's alpha over the form's
+ * pairs, from every finished sitting of the form (before, after or booster).
+ * Shown only from MIN_REPORT_N students, like the rest of the report.
+ */
+export async function formReliability(ctx: AppContext, classId: string): Promise<FormReliability[]> {
+  const bank = bankOrThrow(ctx);
+  const students = (await ctx.store.find('memberships', 'classId', classId)).map((membership) => membership.studentId);
+  const checkups = await checkupsOfClass(ctx, classId);
+  const sittings: ScoredSitting[] = [];
+  for (const studentId of students) {
+    for (const checkup of checkups) {
+      const scored = await scoreOf(ctx, checkup, studentId);
+      if (scored) sittings.push(scored);
+    }
+  }
+  return (['A', 'B', 'C'] as Form[]).map((form) => {
+    const pairIds = [...new Set(bank.form(form).map((item) => item.pairId))];
+    const rows: number[][] = [];
+    for (const scored of sittings) {
+      if (scored.form !== form) continue;
+      const byPair = pairDiscernments(scored);
+      // Sittings of retired items measured other pairs: they cannot join this figure.
+      if (pairIds.every((pairId) => byPair.has(pairId))) rows.push(pairIds.map((pairId) => byPair.get(pairId)!));
+    }
+    const suppressed = rows.length < MIN_REPORT_N;
+    const alpha = suppressed ? null : cronbachAlpha(rows);
+    return { form, n: rows.length, pairs: pairIds.length, alpha: alpha === null ? null : round2(alpha), suppressed };
+  });
 }
 
 export function presentScore(score: Score) {
@@ -179,7 +236,7 @@ export async function classReport(ctx: AppContext, classId: string) {
     completed[checkup.phase] = (await Promise.all(students.map((id) => isComplete(ctx, checkup, id)))).filter(Boolean).length;
   }
   if (pairedN < MIN_REPORT_N) {
-    return { pairedN, minimum: MIN_REPORT_N, completed, suppressed: true as const, before: null, after: null, change: null, perTechnique: [] };
+    return { pairedN, minimum: MIN_REPORT_N, completed, suppressed: true as const, before: null, after: null, change: null, perTechnique: [], reliability: await formReliability(ctx, classId) };
   }
   const summary = (scores: Score[]) => ({
     discernment: round2(mean(scores.map((s) => s.discernment))),
@@ -187,6 +244,7 @@ export async function classReport(ctx: AppContext, classId: string) {
     manipulativeMean: round2(mean(scores.map((s) => s.manipulativeMean))),
   });
   const interval = (change: ReturnType<typeof pairedChange>) => ({ mean: round2(change.mean), ci95: [round2(change.ci95[0]), round2(change.ci95[1])] as [number, number] });
+  const reliability = await formReliability(ctx, classId);
   const pairDiscernment = (scored: ScoredSitting, technique: string) => {
     const items = scored.items.filter((item) => item.technique === technique);
     const m = items.filter((item) => item.manipulative).map((item) => item.rating);
@@ -217,6 +275,7 @@ export async function classReport(ctx: AppContext, classId: string) {
       neutralMean: interval(pairedChange(pairs.map((p) => p.before.neutralMean), pairs.map((p) => p.after.neutralMean))),
     },
     perTechnique,
+    reliability,
   };
 }
 

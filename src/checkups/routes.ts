@@ -1,13 +1,12 @@
 import { Router } from 'express';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { conflict } from '../http/errors.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
-import { optionalDate, parseBody } from '../http/validate.ts';
+import { atMost, optionalDate, parseBody, text } from '../http/validate.ts';
 import { classForTeacher } from '../classes/classes.ts';
-import { neutraliseCell } from '../classes/csv.ts';
+import { toCsv } from '../classes/csv.ts';
 import {
   assignCheckup,
   bankOrThrow,
@@ -30,7 +29,7 @@ const assignSchema = z.object({
 
 const scale = z.coerce.number({ error: 'choose a number from 1 to 7' }).int('choose a whole number from 1 to 7').min(1, 'choose a number from 1 to 7').max(7, 'choose a number from 1 to 7');
 const responseSchema = z.object({
-  itemId: z.string({ error: 'must be text' }).min(1, 'must not be empty').max(100),
+  itemId: text().min(1, 'must not be empty').max(100, atMost(100)),
   manipulative: scale,
   confidence: scale,
 });
@@ -60,7 +59,7 @@ export function checkupRoutes(ctx: AppContext): Router {
       res,
       'checkups/take',
       { title: PHASE_TITLES[checkup.phase], checkup, answered, total, item, values: {} },
-      { checkup: { id: checkup.id, phase: checkup.phase, total, answered }, item: item ? { id: item.id, kind: item.type, text: item.text, from: item.from ?? null } : null },
+      { checkup: { id: checkup.id, phase: checkup.phase, total, answered }, item: item ? { id: item.publicId, kind: item.type, text: item.text, from: item.from ?? null } : null },
     );
   });
 
@@ -86,7 +85,7 @@ export function checkupRoutes(ctx: AppContext): Router {
     const bank = bankOrThrow(ctx);
     const beforeCheckup = checkup.phase === 'before' ? undefined : (await checkupsOfClass(ctx, checkup.classId)).find((c) => c.phase === 'before');
     const before = beforeCheckup ? await scoreOf(ctx, beforeCheckup, me.id) : null;
-    const items = score.items.map((item) => ({ id: item.id, technique: item.manipulative ? item.technique : null, techniqueName: item.manipulative ? bank.techniques[item.technique] : null, manipulative: item.manipulative, rating: item.rating, explanation: item.explanation, html: item.html }));
+    const items = score.items.map((item) => ({ id: item.publicId, technique: item.manipulative ? item.technique : null, techniqueName: item.manipulative ? bank.techniques[item.technique] : null, manipulative: item.manipulative, rating: item.rating, explanation: item.explanation, html: item.html }));
     reply(
       req,
       res,
@@ -114,7 +113,7 @@ export function checkupRoutes(ctx: AppContext): Router {
     const rows = await checkupCsvRows(ctx, record.id);
     res.type('text/csv; charset=utf-8');
     res.attachment('checkup-items.csv');
-    res.send(stringify(rows.map((row) => row.map(neutraliseCell))));
+    res.send(toCsv(rows));
   });
 
   return router;

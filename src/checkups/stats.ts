@@ -66,6 +66,26 @@ export function pairedChange(before: number[], after: number[]): MeanWithInterva
   return { mean: m, ci95: [m - half, m + half] };
 }
 
+/**
+ * Cronbach's alpha of a test whose parts are scored for each person:
+ * `scores[person][part]`. alpha = k / (k - 1) * (1 - sum of the parts'
+ * variances / variance of the totals), with sample variances (n - 1). Here a
+ * part is a pair and its score the pair's discernment (rating of the
+ * manipulative item minus rating of its twin), so alpha says how consistently
+ * the pairs of a form measure one skill. Null when it is not defined: fewer
+ * than 2 people or 2 parts, or totals that do not vary.
+ */
+export function cronbachAlpha(scores: readonly (readonly number[])[]): number | null {
+  const people = scores.length;
+  const parts = scores[0]?.length ?? 0;
+  if (people < 2 || parts < 2 || scores.some((row) => row.length !== parts)) return null;
+  const variance = (values: number[]) => standardDeviation(values) ** 2;
+  const partVariances = Array.from({ length: parts }, (_, part) => variance(scores.map((row) => row[part])));
+  const totalVariance = variance(scores.map((row) => row.reduce((sum, value) => sum + value, 0)));
+  if (totalVariance === 0) return null;
+  return (parts / (parts - 1)) * (1 - partVariances.reduce((sum, value) => sum + value, 0) / totalVariance);
+}
+
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }

@@ -1,14 +1,24 @@
-// The class progress as CSV: one row per student and assigned lesson. Cells
-// that a spreadsheet would run as a formula are neutralised.
+// CSV files teachers open in a spreadsheet. Spreadsheets guess the
+// separator (a comma, a semicolon in many European locales, a tab), so any
+// cell holding one of them, a quote or a line break is quoted; and a cell
+// that a spreadsheet would run as a formula is neutralised.
 import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context.ts';
 import type { ClassOverview } from './classes.ts';
 
 const HEADER = ['username', 'display name', 'lesson id', 'lesson title', 'due', 'status', 'best percent', 'attempts', 'last attempt'];
 
-/** A leading = + - @ (or tab/CR) makes spreadsheets evaluate a cell: prefix a quote. */
+/** A leading = + - @ (also after spaces), tab or CR makes spreadsheets evaluate a cell: prefix a quote. */
 export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^(?:\s*[=+\-@]|[\t\r])/.test(value) ? `'${value}` : value;
+}
+
+/** Rows as CSV text: every cell neutralised, and quoted wherever it holds a separator, quote or line break. */
+export function toCsv(rows: string[][]): string {
+  return stringify(
+    rows.map((row) => row.map(neutraliseCell)),
+    { quoted_match: /[,;\t"\r\n]/ },
+  );
 }
 
 export function progressCsv(ctx: AppContext, overview: ClassOverview): string {
@@ -26,8 +36,8 @@ export function progressCsv(ctx: AppContext, overview: ClassOverview): string {
         cell.bestPercent === null ? '' : String(cell.bestPercent),
         String(cell.attempts),
         cell.lastAttemptAt ?? '',
-      ].map(neutraliseCell));
+      ]);
     }
   }
-  return stringify([HEADER, ...rows]);
+  return toCsv([HEADER, ...rows]);
 }

@@ -4,7 +4,8 @@ import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { optionalDate, parseBody, requiredText } from '../http/validate.ts';
-import { findClassByCode, resetPassword } from '../accounts/accounts.ts';
+import { guessClassCode, resetPassword } from '../accounts/accounts.ts';
+import { requesterOf } from '../accounts/throttles.ts';
 import { eraseStudent, exportStudentData } from '../accounts/student-data.ts';
 import { invalid, notFound } from '../http/errors.ts';
 import { today } from '../learning/progress.ts';
@@ -147,8 +148,7 @@ export function classRoutes(ctx: AppContext): Router {
   router.post('/join', requireUser('student'), async (req, res) => {
     formPage(res, 'classes/join', { title: 'Join a class' });
     const { classCode } = parseBody(joinSchema, req);
-    const record = await findClassByCode(ctx, classCode);
-    if (!record) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
+    const record = await guessClassCode(ctx, requesterOf(req), classCode);
     await joinClass(ctx, currentUser(req), record);
     if (wantsJson(req)) res.json({ class: { id: record.id, name: record.name } });
     else res.redirect(303, '/');

@@ -101,7 +101,9 @@ export function loadCatalog(root: string): Catalog {
     parseQuiz(path.relative(root, file), readFileSync(file, 'utf8')),
   );
   const bankFile = path.join(root, 'assessments', 'items.yaml');
-  const bank = existsSync(bankFile) ? parseItemBank(path.relative(root, bankFile), readFileSync(bankFile, 'utf8')) : null;
+  const retiredFile = path.join(root, 'assessments', 'retired-items.yaml');
+  const retired = existsSync(retiredFile) ? { file: path.relative(root, retiredFile), source: readFileSync(retiredFile, 'utf8') } : undefined;
+  const bank = existsSync(bankFile) ? parseItemBank(path.relative(root, bankFile), readFileSync(bankFile, 'utf8'), retired) : null;
   return buildCatalog(lessons, quizzes, bank);
 }
 

@@ -10,18 +10,29 @@ import { isAllowedHref, isCardType, lexMarkdown } from './markdown.ts';
 import { parseCardBlock } from './cards.ts';
 import { lessonFrontMatterSchema, quizSchema } from './schema.ts';
 import { parseLesson, parseQuiz } from './catalog.ts';
+import { scanDeniedNames } from './deny-names.ts';
+import { checkQuizValidity, tooOneSided, VALIDITY_RULES, type ValidityStats } from './quiz-validity.ts';
 
 /** The numbers the rules use. */
 export const RULES = {
   minLessons: 12,
   minWords: 700,
-  maxGrade: 9,
+  maxGrade: 8,
   minMinutes: 15,
   maxMinutes: 20,
   minQuestions: 8,
   minPairs: 2,
   cardsPerPair: 2,
+  /** lessons whose main real case (`case:`) is a movement other than IS */
+  minOtherCases: 6,
 } as const;
+
+/** `case:` values that mean the so-called Islamic State. */
+const IS_CASE = /^(?:is|isis|isil|daesh|islamic state|the islamic state|so-called islamic state)$/i;
+
+export function isIsCase(value: string): boolean {
+  return IS_CASE.test(value.trim());
+}
 
 /** Required level-2 headings of a lesson body, in this order; "Get help" is last. */
 export const REQUIRED_HEADINGS = ['Spot it', 'What you can do', 'Talk about it', 'Get help'] as const;
@@ -57,6 +68,10 @@ export interface LessonStats {
   grade: number;
   questions: number;
   pairs: number;
+  /** the lesson's `case:`, null when missing */
+  case: string | null;
+  /** the quiz's single-answer questions with 3+ options, and of those where the right option is the longest */
+  longest: { right: number; of: number } | null;
 }
 
 export interface LessonCheck {
@@ -67,6 +82,8 @@ export interface LessonCheck {
   minutes: number | null;
   words: number;
   grade: number;
+  /** the `case:` front matter field, when it is a string */
+  case: string | null;
   /** relative links to `/lessons/<id>`, checked against the catalog */
   lessonLinks: { id: string; line: number }[];
   problems: Problem[];
@@ -78,6 +95,7 @@ export interface QuizCheck {
   lessonIdLine: number;
   questions: number;
   pairs: number;
+  validity: ValidityStats | null;
   problems: Problem[];
 }
 
@@ -86,6 +104,8 @@ export interface CheckInput {
   quizzes: readonly ContentFile[];
   /** host names from content/deny-hosts.txt (see parseDenyHosts) */
   denyHosts?: readonly string[];
+  /** names from content/deny-names.txt (see parseDenyNames) */
+  denyNames?: readonly string[];
   /** how to name the lessons folder in a "too few lessons" problem */
   lessonsFolder?: string;
 }
@@ -405,11 +425,11 @@ function walkTokens(
 }
 
 /** Checks one lesson file on its own (cross-file rules are in checkContent). */
-export function checkLesson(file: string, source: string, denyHosts: readonly string[] = []): LessonCheck {
+export function checkLesson(file: string, source: string, denyHosts: readonly string[] = [], denyNames: readonly string[] = []): LessonCheck {
   const problems: Problem[] = [];
   const report = (line: number, message: string) => problems.push({ file, line, message });
   const text = normalise(source);
-  const result: LessonCheck = { file, id: null, idLine: 1, minutes: null, words: 0, grade: 0, lessonLinks: [], problems };
+  const result: LessonCheck = { file, id: null, idLine: 1, minutes: null, words: 0, grade: 0, case: null, lessonLinks: [], problems };
 
   // Front matter
   const frontMatter = FRONT_MATTER.exec(text);
@@ -435,6 +455,11 @@ export function checkLesson(file: string, source: string, denyHosts: readonly st
       const fields = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
       if (typeof fields.id === 'string') result.id = fields.id;
       result.idLine = lines.lineOf(['id']);
+      if (typeof fields.case === 'string' && fields.case.trim()) {
+        result.case = fields.case.trim();
+      } else if (fields.case === undefined) {
+        report(1, 'case: missing: name the movement of the lesson\'s main real case (for example "far right", "QAnon", "incel forums", "coercive networks", "IS")');
+      }
       if (typeof fields.minutes === 'number') {
         result.minutes = fields.minutes;
         if (fields.minutes < RULES.minMinutes || fields.minutes > RULES.maxMinutes) {
@@ -529,7 +554,8 @@ export function checkLesson(file: string, source: string, denyHosts: readonly st
     }
   }
 
-  // Deny-listed hosts anywhere in the file (links, cards, code, front matter).
+  // Deny-listed names and hosts anywhere in the file (links, cards, code, front matter).
+  problems.push(...scanDeniedNames(file, text, denyNames));
   const scanned = scanDeniedUrls(file, text, denyHosts);
   problems.push(...scanned);
   for (const problem of tokenDenied) {
@@ -544,7 +570,7 @@ export function checkLesson(file: string, source: string, denyHosts: readonly st
     report(1, `${result.words} words: a lesson needs at least ${RULES.minWords}`);
   }
   if (result.grade > RULES.maxGrade) {
-    report(1, `Flesch-Kincaid grade ${result.grade.toFixed(1)} is above ${RULES.maxGrade}: use shorter sentences and plainer words (aim for 8 or lower)`);
+    report(1, `Flesch-Kincaid grade ${result.grade.toFixed(1)} is above ${RULES.maxGrade}: use shorter sentences and plainer words`);
   }
 
   // Whatever the rules above miss, the server must still load the file.
@@ -577,16 +603,17 @@ function asQuestion(value: unknown): RawQuestion {
 }
 
 /** Checks one quiz file on its own (the lesson it belongs to is checked in checkContent). */
-export function checkQuiz(file: string, source: string, denyHosts: readonly string[] = []): QuizCheck {
+export function checkQuiz(file: string, source: string, denyHosts: readonly string[] = [], denyNames: readonly string[] = []): QuizCheck {
   const problems: Problem[] = [];
   const report = (line: number, message: string) => problems.push({ file, line, message });
   const text = normalise(source);
-  const result: QuizCheck = { file, lessonId: null, lessonIdLine: 1, questions: 0, pairs: 0, problems };
+  const result: QuizCheck = { file, lessonId: null, lessonIdLine: 1, questions: 0, pairs: 0, validity: null, problems };
 
   if (!QUIZ_FILE.test(path.basename(file))) {
     report(1, 'file name must look like NN-slug.yaml, the same NN-slug as its lesson; the server skips other names');
   }
   problems.push(...scanDeniedUrls(file, text, denyHosts));
+  problems.push(...scanDeniedNames(file, text, denyNames));
 
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
@@ -678,6 +705,11 @@ export function checkQuiz(file: string, source: string, denyHosts: readonly stri
     report(questionsLine, `${result.pairs} matched pair${result.pairs === 1 ? '' : 's'}: a quiz needs at least ${RULES.minPairs}`);
   }
 
+  // Validity: no answer from option length, card position, pair order or ids.
+  const validity = checkQuizValidity(data, (fieldPath) => lines.lineOf(fieldPath));
+  result.validity = validity.stats;
+  for (const problem of validity.problems) report(problem.line, problem.message);
+
   if (problems.length === 0) {
     try {
       parseQuiz(file, source);
@@ -686,6 +718,19 @@ export function checkQuiz(file: string, source: string, denyHosts: readonly stri
     }
   }
   return result;
+}
+
+/**
+ * The quiz validity rules alone (quiz-validity.ts), for other files in the
+ * quiz format, such as the booster pool: longest option, card position,
+ * adjacent pairs, answer words in ids. Their own shape is checked elsewhere.
+ */
+export function checkQuizFormatValidity(file: string, source: string): Problem[] {
+  const counter = new LineCounter();
+  const doc = parseDocument(normalise(source), { lineCounter: counter });
+  if (doc.errors.length) return yamlErrorProblems(file, doc.errors, 0, 'the file');
+  const lines = new YamlLines(doc.contents, counter, 0);
+  return checkQuizValidity(doc.toJS(), (fieldPath) => lines.lineOf(fieldPath)).problems.map((problem) => ({ file, ...problem }));
 }
 
 // ---------------------------------------------------------------- the whole course
@@ -707,8 +752,9 @@ function dedupe(problems: readonly Problem[]): Problem[] {
 /** Checks every lesson and quiz, then the rules that span files. */
 export function checkContent(input: CheckInput): CheckReport {
   const denyHosts = input.denyHosts ?? [];
-  const lessons = input.lessons.map((lesson) => checkLesson(lesson.file, lesson.source, denyHosts));
-  const quizzes = input.quizzes.map((quiz) => checkQuiz(quiz.file, quiz.source, denyHosts));
+  const denyNames = input.denyNames ?? [];
+  const lessons = input.lessons.map((lesson) => checkLesson(lesson.file, lesson.source, denyHosts, denyNames));
+  const quizzes = input.quizzes.map((quiz) => checkQuiz(quiz.file, quiz.source, denyHosts, denyNames));
   const problems: Problem[] = [...lessons.flatMap((lesson) => lesson.problems), ...quizzes.flatMap((quiz) => quiz.problems)];
 
   if (lessons.length < RULES.minLessons) {
@@ -762,6 +808,27 @@ export function checkContent(input: CheckInput): CheckReport {
     }
   }
 
+  // One face of extremism is not enough: most lessons' main case is another movement.
+  const otherCases = lessons.filter((lesson) => lesson.case !== null && !isIsCase(lesson.case));
+  if (lessons.length >= RULES.minLessons && otherCases.length < RULES.minOtherCases) {
+    problems.push({
+      file: input.lessonsFolder ?? 'lessons',
+      line: 1,
+      message: `${otherCases.length} lesson${otherCases.length === 1 ? ' has' : 's have'} a main case (case:) other than IS: at least ${RULES.minOtherCases} must (far right, conspiracy movements, incel forums, coercive networks ...)`,
+    });
+  }
+
+  // Across the course, the manipulative card is first about half the time.
+  const first = quizzes.reduce((sum, quiz) => sum + (quiz.validity?.cards.first ?? 0), 0);
+  const second = quizzes.reduce((sum, quiz) => sum + (quiz.validity?.cards.second ?? 0), 0);
+  if (tooOneSided(Math.max(first, second), first + second, VALIDITY_RULES.maxCardPosition)) {
+    problems.push({
+      file: 'quizzes',
+      line: 1,
+      message: `across the course the manipulative card is ${first > second ? 'first' : 'second'} in ${Math.max(first, second)} of ${first + second} two-card questions: balance the card positions`,
+    });
+  }
+
   const stats: LessonStats[] = lessons.map((lesson) => {
     const quiz = lesson.id !== null && lessonById.get(lesson.id) === lesson ? quizByLesson.get(lesson.id) : undefined;
     return {
@@ -772,6 +839,8 @@ export function checkContent(input: CheckInput): CheckReport {
       grade: lesson.grade,
       questions: quiz?.questions ?? 0,
       pairs: quiz?.pairs ?? 0,
+      case: lesson.case,
+      longest: quiz?.validity ? { right: quiz.validity.longestRight, of: quiz.validity.longestEligible } : null,
     };
   });
 
@@ -780,20 +849,22 @@ export function checkContent(input: CheckInput): CheckReport {
 
 // ---------------------------------------------------------------- output
 
-/** "lesson | words | minutes | grade | questions | pairs", aligned. */
+/** "lesson | case | words | minutes | grade | questions | pairs | longest right", aligned. */
 export function formatStatsTable(stats: readonly LessonStats[]): string {
-  const header = ['lesson', 'words', 'minutes', 'grade', 'questions', 'pairs'];
+  const header = ['lesson', 'case', 'words', 'minutes', 'grade', 'questions', 'pairs', 'longest right'];
   const rows = stats.map((row) => [
     row.id,
+    row.case ?? '-',
     String(row.words),
     row.minutes === null ? '-' : String(row.minutes),
     row.grade.toFixed(1),
     String(row.questions),
     String(row.pairs),
+    row.longest && row.longest.of > 0 ? `${row.longest.right}/${row.longest.of}` : '-',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const format = (cells: string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ');
+    cells.map((cell, column) => (column <= 1 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ');
   return [format(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.map(format)].join('\n');
 }
 

@@ -1,7 +1,10 @@
 // Parents link to a child with a one-time code the child makes; the child
-// sees which adults are linked and can remove a link.
+// sees which adults are linked and which codes are still open, and can
+// cancel either. Codes are the child's secret: no teacher page or export
+// shows them.
 import type { AppContext } from '../context.ts';
-import { HttpError, invalid, notFound } from '../http/errors.ts';
+import { invalid, notFound } from '../http/errors.ts';
+import type { Requester } from '../accounts/throttles.ts';
 import { normaliseCode, randomCode } from '../ids.ts';
 import { assignmentsForStudent, progressByLesson, NOT_STARTED, isOverdue, today } from '../learning/progress.ts';
 import { insert, isConflict, put, remove, take, type User } from '../store/backend.ts';
@@ -28,16 +31,13 @@ export function formatCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 
-export async function linkChild(ctx: AppContext, parent: User, typed: string, address: string): Promise<User> {
-  const guardKey = `parent-code:${parent.id}`;
-  const wait = await ctx.loginGuard.waitSeconds(guardKey, address);
-  if (wait > 0) throw new HttpError(429, 'Too many wrong codes. Wait a few minutes and try again.');
-  const code = await ctx.store.get('parentCodes', normaliseCode(typed));
-  const child = code ? await ctx.store.get('users', code.studentId) : undefined;
-  if (!code || !child) {
-    await ctx.loginGuard.recordFailure(guardKey, address);
-    throw invalid('That code does not work. Check it with your child, or ask them for a new one.', 'code');
-  }
+export async function linkChild(ctx: AppContext, parent: User, typed: string, requester: Requester): Promise<User> {
+  const code = await ctx.throttles.parentCodes.guess(requester, 'code', async () => {
+    const found = await ctx.store.get('parentCodes', normaliseCode(typed));
+    return found && (await ctx.store.get('users', found.studentId)) ? found : undefined;
+  });
+  if (!code) throw invalid('That code does not work. Check it with your child, or ask them for a new one.', 'code');
+  const child = (await ctx.store.get('users', code.studentId))!;
   if (new Date(code.expiresAt) <= ctx.now()) {
     await ctx.store.commit([remove('parentCodes', code.id)]);
     throw invalid('That code has expired. Ask your child to make a new one.', 'code');
@@ -63,7 +63,7 @@ export async function linkedAdults(ctx: AppContext, studentId: string) {
   return links
     .map((link) => ({ link, parent: parents.find((parent) => parent.id === link.parentId) }))
     .filter((entry): entry is { link: typeof entry.link; parent: User } => entry.parent !== undefined)
-    .map(({ link, parent }) => ({ id: parent.id, displayName: parent.displayName, username: parent.username, since: link.createdAt }));
+    .map(({ link, parent }) => ({ id: parent.id, displayName: parent.displayName, username: parent.username, linkedAt: link.createdAt }));
 }
 
 export async function openCodes(ctx: AppContext, studentId: string) {
@@ -72,10 +72,23 @@ export async function openCodes(ctx: AppContext, studentId: string) {
     .map((code) => ({ code: formatCode(code.id), expiresAt: code.expiresAt }));
 }
 
+/** Cancels one of the student's unused codes; 404 for a code that is not theirs (or no longer open). */
+export async function cancelCode(ctx: AppContext, studentId: string, typed: string): Promise<void> {
+  const code = await ctx.store.get('parentCodes', normaliseCode(typed));
+  if (!code || code.studentId !== studentId) throw notFound('That code is not one of your open codes.');
+  await ctx.store.commit([remove('parentCodes', code.id)]);
+}
+
+/**
+ * Ends an adult's link. The student's unused codes go too: a code is not
+ * marked with the adult it was made for, and an adult being removed may
+ * well have seen one.
+ */
 export async function unlinkAdult(ctx: AppContext, studentId: string, parentId: string): Promise<void> {
   const id = keys.parentLink(parentId, studentId);
   if (!(await ctx.store.get('parentLinks', id))) throw notFound('That adult is not linked to you.');
-  await ctx.store.commit([remove('parentLinks', id)]);
+  const codes = await ctx.store.find('parentCodes', 'studentId', studentId);
+  await ctx.store.commit([remove('parentLinks', id), ...codes.map((code) => remove('parentCodes', code.id))]);
 }
 
 export async function childrenOf(ctx: AppContext, parentId: string): Promise<User[]> {

@@ -5,7 +5,8 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { afterWrite, formPage, reply } from '../http/respond.ts';
 import { parseBody, requiredText } from '../http/validate.ts';
 import { parentHome } from '../home/home.ts';
-import { childCheckups, childProgress, childTimeline, createParentCode, linkChild, linkedAdults, linkedChild, openCodes, unlinkAdult } from './families.ts';
+import { requesterOf } from '../accounts/throttles.ts';
+import { cancelCode, childCheckups, childProgress, childTimeline, createParentCode, linkChild, linkedAdults, linkedChild, openCodes, unlinkAdult } from './families.ts';
 
 const linkSchema = z.object({ code: requiredText(20) });
 
@@ -27,6 +28,11 @@ export function familyRoutes(ctx: AppContext): Router {
     reply(req, res, 'families/code', { title: 'Your code for a parent', code, expiresAt }, { code, expiresAt }, 201);
   });
 
+  router.post('/parent-code/:code/cancel', student, async (req, res) => {
+    await cancelCode(ctx, currentUser(req).id, String(req.params.code));
+    afterWrite(req, res, { ok: true }, '/family', 200);
+  });
+
   router.post('/family/adults/:parentId/remove', student, async (req, res) => {
     await unlinkAdult(ctx, currentUser(req).id, String(req.params.parentId));
     afterWrite(req, res, { ok: true }, '/family', 200);
@@ -35,7 +41,7 @@ export function familyRoutes(ctx: AppContext): Router {
   router.post('/children', parent, async (req, res) => {
     formPage(res, 'home/parent', { title: 'Your children', ...(await parentHome(ctx, currentUser(req))) });
     const { code } = parseBody(linkSchema, req);
-    const child = await linkChild(ctx, currentUser(req), code, req.ip ?? 'unknown');
+    const child = await linkChild(ctx, currentUser(req), code, requesterOf(req));
     afterWrite(req, res, { child: { id: child.id, displayName: child.displayName } }, `/children/${child.id}`);
   });
 

@@ -7,8 +7,12 @@ import { today } from '../learning/progress.ts';
 export function homeRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  router.get('/healthz', async (_req, res) => {
-    res.json({ status: 'ok' });
+  // For monitors and load balancers: 503 while the store refuses writes, so nobody is sent
+  // to a server that cannot save answers; 200 again as soon as writes work.
+  router.get('/healthz', (_req, res) => {
+    const health = ctx.store.health();
+    if (health.ok) res.json({ status: 'ok' });
+    else res.status(503).json({ status: 'failing', reason: health.reason, since: health.since.toISOString() });
   });
 
   router.get('/help', async (req, res) => {

@@ -1,5 +1,6 @@
 // CSRF protection (synchroniser token kept in the session): forms send the
 // hidden `_csrf` field, scripts the X-CSRF-Token header.
+import type { Request } from 'express';
 import { csrfSync } from 'csrf-sync';
 
 export const csrf = csrfSync({
@@ -10,3 +11,14 @@ export const csrf = csrfSync({
     return typeof fromHeader === 'string' ? fromHeader : undefined;
   },
 });
+
+/**
+ * The request's CSRF token for a page, made only if the page prints it.
+ * Making a token stores it in the session, and that creates a stored
+ * session for a visitor without one: so only a page with a form (login,
+ * sign-up) creates one, while other pages, 404s and crawlers write nothing.
+ */
+export function csrfTokenWhenPrinted(req: Request): { toString(): string } {
+  let token: string | undefined;
+  return { toString: () => (token ??= req.csrfToken?.() ?? '') };
+}

@@ -2,12 +2,15 @@
 // {"error": {"message", "field"}}; people get a page (or their form again,
 // with the message tied to the field).
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { csrfTokenWhenPrinted } from './csrf.ts';
 
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly field?: string,
+    /** seconds before a rate-limited request may be tried again (sent as Retry-After) */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -33,6 +36,8 @@ function toHttpError(error: unknown): HttpError | null {
     return new HttpError(403, 'This form has expired or did not come from FrameCheck. Please go back, reload the page and try again.', '_csrf');
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, e.message ?? 'Bad request');
+  // The store refusing a write (a full disk): temporary, already logged once by the store, and its message is for people.
+  if (e?.status === 503 && (e as { expose?: boolean }).expose) return new HttpError(503, e.message ?? 'Service unavailable');
   return null;
 }
 
@@ -44,8 +49,9 @@ export function errorHandler(): ErrorRequestHandler {
       console.error(error);
       httpError = new HttpError(500, 'Something went wrong on our side. Your last action may not have been saved.');
     }
-    const { status, message, field } = httpError;
-    const json = () => res.status(status).json({ error: field ? { message, field } : { message } });
+    const { status, message, field, retryAfter } = httpError;
+    if (retryAfter) res.set('Retry-After', String(retryAfter));
+    const json = () => res.status(status).json({ error: { message, ...(field ? { field } : {}), ...(retryAfter ? { retryAfter } : {}) } });
     if (req.accepts(['html', 'json']) === 'json') {
       json();
       return;
@@ -56,7 +62,7 @@ export function errorHandler(): ErrorRequestHandler {
         ...form.locals,
         error: { message, field },
         values: withoutSecrets(req.body),
-        csrfToken: req.csrfToken?.() ?? '',
+        csrfToken: csrfTokenWhenPrinted(req),
       });
       return;
     }
@@ -65,7 +71,7 @@ export function errorHandler(): ErrorRequestHandler {
       res.redirect(303, `/login${next}`);
       return;
     }
-    res.status(status).render('error', { title: titleFor(status), message, csrfToken: req.csrfToken?.() ?? '' });
+    res.status(status).render('error', { title: titleFor(status), message, csrfToken: csrfTokenWhenPrinted(req) });
   };
 }
 
@@ -79,6 +85,7 @@ function titleFor(status: number): string {
   if (status === 403) return 'Not allowed';
   if (status === 404) return 'Not found';
   if (status === 429) return 'Too many tries';
+  if (status === 503) return 'Not saved';
   if (status >= 500) return 'Something went wrong';
   return 'Something is not right';
 }

@@ -2,10 +2,16 @@
 // class page of 35 students by 12 lessons costs milliseconds to build and is
 // read far more often than a quiz is submitted. Pages are rendered with a
 // placeholder CSRF token that is swapped for the reader's own on the way out.
+import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { wantsJson } from './respond.ts';
 
-const TOKEN_PLACEHOLDER = '__CSRF_TOKEN_PLACEHOLDER__';
+/**
+ * Random for each process and never shown to anyone, so that no text a
+ * user types (a name, a class name) can contain it and be swapped for the
+ * reader's own token.
+ */
+const TOKEN_PLACEHOLDER = `csrf-${randomBytes(18).toString('hex')}`;
 
 interface Entry {
   version: string;

@@ -1,5 +1,6 @@
 // One route, two renderings: HTML by default, JSON on Accept: application/json.
 import type { Request, Response } from 'express';
+import { csrfTokenWhenPrinted } from './csrf.ts';
 
 export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
@@ -11,7 +12,7 @@ export function reply(req: Request, res: Response, view: string, locals: Record<
     res.status(status).json(json);
     return;
   }
-  res.status(status).render(view, { ...locals, csrfToken: req.csrfToken?.() ?? '' });
+  res.status(status).render(view, { ...locals, csrfToken: csrfTokenWhenPrinted(req) });
 }
 
 /** After a write: 201 with JSON for scripts, a 303 redirect for forms. */
@@ -23,4 +24,21 @@ export function afterWrite(req: Request, res: Response, json: unknown, redirectT
 /** Sets the form page that a 4xx from this handler re-renders, with the error tied to its field. */
 export function formPage(res: Response, view: string, locals: Record<string, unknown> = {}): void {
   res.locals.form = { view, locals };
+}
+
+/**
+ * For every page and file the routes make: nothing is kept by a browser or
+ * a proxy (pages show names, scores, temporary passwords and CSRF tokens;
+ * a shared school computer must not show them from its cache), and caches
+ * are told that one URL answers HTML or JSON depending on Accept.
+ */
+export function privateResponses(_req: Request, res: Response, next: () => void): void {
+  res.set('Cache-Control', 'no-store');
+  res.vary('Accept');
+  next();
+}
+
+/** For express.static's setHeaders: the style sheet and icons are public and may be cached as static files are. */
+export function cacheableFile(res: Response): void {
+  res.removeHeader('Cache-Control');
 }

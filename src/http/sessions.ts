@@ -11,7 +11,12 @@ declare module 'express-session' {
   }
 }
 
-/** Anonymous sessions (a CSRF token for the login form) are short-lived. */
+/**
+ * Anonymous sessions (a CSRF token for the login form) are short-lived. They
+ * are stored only once something is put in them (saveUninitialized: false),
+ * and pages make the token only when they print a form
+ * (csrfTokenWhenPrinted), so a visitor who reads pages stores nothing.
+ */
 export const ANONYMOUS_AGE_MS = 2 * 60 * 60 * 1000;
 export const SIGNED_IN_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 

@@ -1,6 +1,7 @@
 // Grading is a pure function of a quiz and the chosen option ids.
 import type { Quiz } from '../content/catalog.ts';
 import { invalid } from '../http/errors.ts';
+import { quizIds } from './public-ids.ts';
 
 export type Answers = Record<string, string[]>;
 
@@ -36,7 +37,9 @@ export function gradeQuiz(quiz: Quiz, answers: Answers): Grade {
 
 /**
  * Accepts JSON `answers: {questionId: optionId | optionId[]}` or form fields
- * `q_<questionId>` (repeated for several), and refuses ids the quiz does not have.
+ * `q_<questionId>` (repeated for several) in the opaque ids the page shows
+ * (public-ids.ts), refuses ids the quiz does not have, and returns the
+ * answers in the author's ids, which grading and stored attempts use.
  */
 export function readAnswers(quiz: Quiz, body: Record<string, unknown>): Answers {
   const raw: Record<string, unknown> = {};
@@ -49,19 +52,19 @@ export function readAnswers(quiz: Quiz, body: Record<string, unknown>): Answers 
   for (const [key, value] of Object.entries(body)) {
     if (key.startsWith('q_')) raw[key.slice(2)] = value;
   }
+  const publicIds = quizIds(quiz);
   const answers: Answers = {};
   for (const [questionId, value] of Object.entries(raw)) {
-    const question = quiz.questions.find((candidate) => candidate.id === questionId);
+    const question = publicIds.questionByPublic.get(questionId);
     if (!question) throw invalid(`This quiz has no question "${questionId}".`, `answers.${questionId}`);
     const ids = Array.isArray(value) ? value : [value];
     if (!ids.every((id): id is string => typeof id === 'string')) throw invalid('Each answer must be an option id.', `answers.${questionId}`);
+    const options = publicIds.optionByPublic.get(question.id)!;
     for (const id of ids) {
-      if (!question.options.some((option) => option.id === id)) {
-        throw invalid(`Question "${questionId}" has no option "${id}".`, `answers.${questionId}`);
-      }
+      if (!options.has(id)) throw invalid(`Question "${questionId}" has no option "${id}".`, `answers.${questionId}`);
     }
     if (question.kind === 'single' && ids.length > 1) throw invalid(`Question "${questionId}" takes one answer.`, `answers.${questionId}`);
-    answers[questionId] = ids;
+    answers[question.id] = ids.map((id) => options.get(id)!);
   }
   return answers;
 }

@@ -8,6 +8,7 @@ import { keys } from '../store/keys.ts';
 import { gradeQuiz, shuffled, type Answers, type Grade } from './grading.ts';
 import { decodeAnswers, encodeAnswers, quizShape } from './answer-codec.ts';
 import { attemptsOf } from './progress.ts';
+import { questionOrder, quizIds } from './public-ids.ts';
 
 export function lessonOrThrow(ctx: AppContext, lessonId: string) {
   const lesson = ctx.catalog.lesson(lessonId);
@@ -32,19 +33,29 @@ export async function recordLessonOpen(ctx: AppContext, student: User, lessonId:
   }
 }
 
-/** The quiz as a learner sees it: options shuffled, one fixed order per attempt; no answers. */
+/**
+ * The quiz as a learner sees it: opaque question and option ids, the two
+ * halves of a pair never next to each other, options shuffled in one fixed
+ * order per attempt; no answers, and no author-only card fields.
+ */
 export function presentQuiz(quiz: Quiz, seed: string) {
+  const ids = quizIds(quiz);
   return {
     lessonId: quiz.lessonId,
     passPercent: quiz.passPercent,
-    questions: quiz.questions.map((question) => ({
-      id: question.id,
-      prompt: question.prompt,
-      kind: question.kind,
-      cards: question.cards.map(({ manipulative: _answer, ...card }) => card),
-      cardsHtml: question.cardsHtml,
-      options: shuffled(question.options, `${seed}:${question.id}`).map((option) => ({ id: option.id, text: option.text })),
-    })),
+    questions: questionOrder(quiz.questions).map((question) => {
+      const optionIds = ids.option.get(question.id)!;
+      return {
+        id: ids.question.get(question.id)!,
+        prompt: question.prompt,
+        kind: question.kind,
+        cards: question.cards.map(({ manipulative: _answer, ...card }) => card),
+        cardsHtml: question.cardsHtml,
+        options: shuffled(question.options, `${seed}:${question.id}`).map((option) => ({ id: optionIds.get(option.id)!, text: option.text })),
+        /** the author's id, for grading on the server; never sent */
+        source: question,
+      };
+    }),
   };
 }
 
@@ -81,13 +92,19 @@ export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, ans
   return { attempt, grade };
 }
 
-export function presentAttempt(grade: Grade) {
+/** A graded attempt in the ids and order the student saw. */
+export function presentAttempt(quiz: Quiz, grade: Grade) {
+  const ids = quizIds(quiz);
+  const byQuestion = new Map(grade.results.map((result) => [result.questionId, result]));
   return {
     score: grade.score,
     max: grade.max,
     percent: grade.percent,
     passed: grade.passed,
-    results: grade.results.map((result) => ({ questionId: result.questionId, correct: result.correct, explanation: result.explanation })),
+    results: questionOrder(quiz.questions).map((question) => {
+      const result = byQuestion.get(question.id)!;
+      return { questionId: ids.question.get(question.id)!, correct: result.correct, explanation: result.explanation };
+    }),
   };
 }
 
@@ -102,19 +119,20 @@ export async function ownAttempt(ctx: AppContext, student: User, lessonId: strin
 export async function attemptReview(ctx: AppContext, quiz: Quiz, attempt: Attempt, seed: string) {
   const grade = gradeQuiz(quiz, await decodeAnswers(ctx.store, attempt.answers));
   const shown = presentQuiz(quiz, seed);
+  const byQuestion = new Map(grade.results.map((result) => [result.questionId, result]));
   return {
     grade,
-    questions: shown.questions.map((question, index) => {
-      const source = quiz.questions[index];
-      const result = grade.results[index];
+    questions: shown.questions.map(({ source, ...question }) => {
+      const result = byQuestion.get(source.id)!;
+      const optionIds = quizIds(quiz).optionByPublic.get(source.id)!;
       return {
         ...question,
         correct: result.correct,
         explanation: source.explanation,
         options: question.options.map((option) => ({
           ...option,
-          chosen: result.chosen.includes(option.id),
-          right: result.correctOptionIds.includes(option.id),
+          chosen: result.chosen.includes(optionIds.get(option.id)!),
+          right: result.correctOptionIds.includes(optionIds.get(option.id)!),
         })),
       };
     }),

@@ -75,7 +75,7 @@ export function learningRoutes(ctx: AppContext): Router {
     const attempts = user.role === 'student' ? await attemptsOf(ctx.store, user.id, lesson.id) : [];
     const best = attempts.reduce<number | null>((top, attempt) => Math.max(top ?? 0, attempt.percent), null);
     reply(req, res, 'learning/quiz', { title: `Quiz: ${lesson.title}`, lesson, quiz, attemptCount: attempts.length, best, values: {} }, {
-      quiz: { lessonId: quiz.lessonId, passPercent: quiz.passPercent, questions: quiz.questions.map(({ cardsHtml: _html, ...question }) => question) },
+      quiz: { lessonId: quiz.lessonId, passPercent: quiz.passPercent, questions: quiz.questions.map(({ cardsHtml: _html, source: _source, ...question }) => question) },
     });
   });
 
@@ -86,7 +86,7 @@ export function learningRoutes(ctx: AppContext): Router {
     const answers = readAnswers(quiz, (req.body ?? {}) as Record<string, unknown>);
     const { attempt, grade } = await submitQuiz(ctx, student, quiz, answers);
     if (wantsJson(req)) {
-      res.status(201).json({ attempt: { id: attempt.id, ...presentAttempt(grade) } });
+      res.status(201).json({ attempt: { id: attempt.id, ...presentAttempt(quiz, grade) } });
       return;
     }
     res.redirect(303, `/lessons/${lesson.id}/quiz/attempts/${attempt.id}`);
@@ -102,7 +102,7 @@ export function learningRoutes(ctx: AppContext): Router {
     const review = await attemptReview(ctx, quiz, attempt, `${student.id}:${lesson.id}:${number}`);
     const best = Math.max(...all.map((candidate) => candidate.percent));
     reply(req, res, 'learning/result', { title: `Your result: ${lesson.title}`, lesson, quiz, review, attempt, number, best, next: ctx.catalog.lessons[ctx.catalog.lessons.indexOf(lesson) + 1] }, {
-      attempt: { id: attempt.id, at: attempt.at, ...presentAttempt(review.grade) },
+      attempt: { id: attempt.id, at: attempt.at, ...presentAttempt(quiz, review.grade) },
     });
   });
 

@@ -5,6 +5,9 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { CollectionName, Collections } from './types.ts';
 import type { IndexedField, UniqueKeyName } from './schema.ts';
 
+/** Whether writes currently succeed (for /healthz): a full disk, or a database that refuses them. */
+export type Health = { ok: true } | { ok: false; reason: string; since: Date };
+
 export type * from './types.ts';
 export type { IndexedField, UniqueKeyName } from './schema.ts';
 
@@ -85,6 +88,8 @@ export interface StoreBackend {
   /** page version counters (see schema.ts versionKeysOf); 0 for a key never bumped */
   versions(keys: string[]): Promise<number[]>;
   onInvalidate(listener: InvalidationListener): void;
+  /** whether writes currently succeed; turns good again by itself once they do */
+  health(): Health;
   /** a rate limiter whose counts every instance of the deployment shares */
   rateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
   close(): Promise<void>;

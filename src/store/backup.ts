@@ -19,11 +19,12 @@ export async function backupDataDir(dataDir: string, destination: string): Promi
   const existing = await readdir(destination).catch(() => [] as string[]);
   if (existing.length) throw new Error(`${destination} is not empty: choose a new folder for the backup`);
   for (let attempt = 1; attempt <= 10; attempt++) {
-    const { generation } = await readManifest(dataDir);
+    const manifest = await readManifest(dataDir);
+    const { generation } = manifest;
     await mkdir(path.join(destination, 'shards'), { recursive: true });
     let files = 0;
     for (const name of await readdir(path.join(dataDir, 'shards')).catch(() => [] as string[])) {
-      if (!name.endsWith('.json')) continue; // skip temp files of a write in flight
+      if (!name.endsWith('.json')) continue; // skip temp files of a write in flight (they end in .tmp)
       await copyFile(path.join(dataDir, 'shards', name), path.join(destination, 'shards', name));
       files++;
     }
@@ -41,7 +42,8 @@ export async function backupDataDir(dataDir: string, destination: string): Promi
       await clear(destination);
       continue;
     }
-    await writeFile(path.join(destination, 'manifest.json'), JSON.stringify({ version: 1, generation }));
+    // The same manifest, so the copy is checked against the same list of shards when it is opened.
+    await writeFile(path.join(destination, 'manifest.json'), JSON.stringify(manifest));
     return { files: files + 1, records: await verify(destination) };
   }
   throw new Error('The data kept changing under the backup (compactions in a row); try again');

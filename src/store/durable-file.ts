@@ -1,19 +1,25 @@
 // Files that survive kill -9 and power loss: write to a temp file, fsync it,
 // rename over the target, fsync the folder. lowdb's own JSONFile renames
 // without fsync, so the shards use this adapter instead.
-import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { errorCode, nodeFs, writeAll, type StoreFs } from './file-system.ts';
+
+/** Temp files end with this; whatever a crash leaves behind is removed at start-up. */
+export const TEMP_SUFFIX = '.tmp';
 
 export class DurableJSONFile<T> implements Adapter<T> {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly fs: StoreFs = nodeFs,
+  ) {}
 
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = await this.fs.readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (errorCode(error) === 'ENOENT') return null;
       throw error;
     }
     try {
@@ -25,28 +31,35 @@ export class DurableJSONFile<T> implements Adapter<T> {
 
   /** Serialises at once (so the caller's later changes are not included), then writes durably. */
   write(data: T): Promise<void> {
-    return writeFileDurably(this.file, JSON.stringify(data));
+    return writeFileDurably(this.file, JSON.stringify(data), this.fs);
   }
 }
 
-export async function writeFileDurably(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const handle = await open(temp, 'w');
+/**
+ * Replaces `file` with `text` so that a crash leaves either the old or the
+ * new content, never a mix. On any failure the temp file is removed and the
+ * old content stays.
+ */
+export async function writeFileDurably(file: string, text: string, fs: StoreFs = nodeFs): Promise<void> {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}${TEMP_SUFFIX}`;
   try {
-    await handle.writeFile(text);
-    await handle.sync();
+    const handle = await fs.open(temp, 'w');
+    try {
+      await writeAll(handle, Buffer.from(text));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, file);
   } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => {});
+    await fs.unlink(temp).catch(() => {});
     throw error;
   }
-  await handle.close();
-  await rename(temp, file);
-  await syncFolder(path.dirname(file));
+  await syncFolder(path.dirname(file), fs);
 }
 
-export async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
+export async function syncFolder(folder: string, fs: StoreFs = nodeFs): Promise<void> {
+  const handle = await fs.open(folder, 'r');
   try {
     await handle.sync();
   } finally {

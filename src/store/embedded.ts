@@ -4,7 +4,7 @@
 // check-then-write cannot interleave with another request.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Store, type StoreOptions } from './index.ts';
-import { StoreConflict, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
+import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
 import { STUDENT_RECORDS, UNIQUE_KEYS, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKeyName } from './schema.ts';
 import type { CollectionName, Collections } from './types.ts';
 
@@ -59,6 +59,10 @@ export class EmbeddedBackend implements StoreBackend {
     let ids = owners.get(value);
     if (!ids) owners.set(value, (ids = new Set()));
     ids.add(id);
+  }
+
+  health(): Health {
+    return this.store.health();
   }
 
   async get<C extends CollectionName>(collection: C, id: string): Promise<Collections[C] | undefined> {

@@ -1,16 +1,19 @@
 // The storage engine: every collection lives in memory; changes go to the
 // journal (group commit) before they are acknowledged; compaction folds the
 // journal into sharded lowdb documents in the background. See docs/storage.md.
-import { mkdir, readdir, unlink, readFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { DurableJSONFile, writeFileDurably } from './durable-file.ts';
-import { Journal, readJournal, type Change } from './journal.ts';
+import { DurableJSONFile, syncFolder, TEMP_SUFFIX, writeFileDurably } from './durable-file.ts';
+import { errorCode, nodeFs, type StoreFs } from './file-system.ts';
+import { DEFAULT_RETRY, Journal, JournalWriteError, readJournal, type Change, type RetryPolicy } from './journal.ts';
+import { acquireLock, releaseLock } from './lock.ts';
 
 export interface Manifest {
-  version: 1;
+  version: 1 | 2;
   /** journals numbered >= generation hold changes not yet in the shards */
   generation: number;
+  /** the shard files written so far (version 2): each must exist at start-up */
+  shards?: string[];
 }
 
 /**
@@ -38,28 +41,92 @@ function fromShardDoc(doc: ShardDoc): Record<string, unknown>[] {
   });
 }
 
+/** Why a shard file cannot be loaded, or null when it has the shape of one. */
+function shardProblem(doc: unknown): string | null {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return `holds ${JSON.stringify(doc)?.slice(0, 20)} instead of {"fields", "rows"}`;
+  const { fields, rows } = doc as Partial<ShardDoc>;
+  if (!Array.isArray(fields) || !fields.every((field) => typeof field === 'string')) return '"fields" is not a list of names';
+  if (!Array.isArray(rows)) return '"rows" is not a list';
+  const idAt = fields.indexOf('id');
+  if (rows.length > 0 && idAt === -1) return 'its records have no "id"';
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (!Array.isArray(row) || row.length !== fields.length) return `row ${i + 1} does not have one value per field`;
+    if (typeof row[idAt] !== 'string' || row[idAt] === '') return `row ${i + 1} has no id`;
+  }
+  return null;
+}
+
 export interface EngineOptions {
   /** collection name -> number of shard files it is spread over */
   shards: Record<string, number>;
   /** compact when the journal grows past this many bytes */
   compactBytes: number;
+  /** the file operations (tests pass a faulty one) */
+  fs?: StoreFs;
+  /** pauses before the disk is tried again after a refused write */
+  retry?: RetryPolicy;
+  /** pauses before a failed compaction is tried again */
+  compactRetry?: RetryPolicy;
+  /** where failures and recoveries are reported, once each */
+  log?: (message: string) => void;
 }
 
 export type ApplyListener = (collection: string, id: string, before: unknown, after: unknown) => void;
 
+export type Health = { ok: true } | { ok: false; reason: string; since: Date };
+
+/** A write the disk refused: nothing of it was kept. Answered with 503, as a temporary condition. */
+export class StoreUnavailableError extends Error {
+  readonly status = 503;
+  readonly expose = true;
+  readonly code: string | undefined;
+  constructor(
+    message: string,
+    readonly cause?: Error,
+  ) {
+    super(message);
+    this.code = errorCode(cause);
+  }
+}
+
+const DEFAULT_COMPACT_RETRY: RetryPolicy = { firstMs: 1000, maxMs: 30_000 };
+
 export class Engine {
   private data = new Map<string, Map<string, unknown>[]>();
+  /** shards holding durable changes that their file does not have yet */
   private dirty = new Set<string>();
+  /**
+   * Per record with changes not yet on disk: its value before each of them,
+   * oldest first. The first is what the disk holds, which is what a shard
+   * may be written with.
+   */
+  private pending = new Map<string, Map<string, unknown[]>>();
+  /** shard files on disk (listed in the manifest) */
+  private shardFiles = new Set<string>();
   private journal!: Journal;
+  private journalNumber = 0;
   private generation = 0;
   private compacting: Promise<void> | null = null;
+  private nextCompaction: Promise<void> | null = null;
+  private compactFailure: Error | null = null;
+  private compactDelay: number;
+  private compactRetryAt = 0;
+  private compactTimer: NodeJS.Timeout | null = null;
+  private writeFailure: { error: Error; since: Date } | null = null;
   private listeners: ApplyListener[] = [];
   private closed = false;
+  private lockToken = '';
+  private readonly fs: StoreFs;
+  private readonly log: (message: string) => void;
 
   private constructor(
     readonly dir: string,
     private readonly options: EngineOptions,
   ) {
+    this.fs = options.fs ?? nodeFs;
+    this.log = options.log ?? ((message) => console.error(message));
+    this.compactDelay = (options.compactRetry ?? DEFAULT_COMPACT_RETRY).firstMs;
     for (const [collection, count] of Object.entries(options.shards)) {
       this.data.set(collection, Array.from({ length: count }, () => new Map()));
     }
@@ -67,14 +134,16 @@ export class Engine {
 
   /** Takes the folder's lock, loads the shards and replays the journals. */
   static async open(dir: string, options: EngineOptions, onApply?: ApplyListener): Promise<Engine> {
-    await mkdir(path.join(dir, 'shards'), { recursive: true });
-    await acquireLock(dir);
+    const fs = options.fs ?? nodeFs;
+    await fs.mkdir(path.join(dir, 'shards'), { recursive: true });
+    const token = await acquireLock(dir, fs);
     const engine = new Engine(dir, options);
+    engine.lockToken = token;
     if (onApply) engine.listeners.push(onApply);
     try {
       await engine.load();
     } catch (error) {
-      await releaseLock(dir);
+      await releaseLock(dir, token, fs);
       throw error;
     }
     return engine;
@@ -94,98 +163,284 @@ export class Engine {
     return total;
   }
 
+  /** Whether writes reach the disk; when they do not, why and since when. */
+  health(): Health {
+    if (!this.writeFailure) return { ok: true };
+    const { error, since } = this.writeFailure;
+    return { ok: false, reason: `writes to the data folder are failing: ${describe(error)}`, since };
+  }
+
   /**
    * Applies the changes in memory at once (so later reads see them and
-   * checks-then-writes stay atomic) and resolves when they are on disk.
+   * checks-then-writes stay atomic) and resolves when they are on disk. If
+   * the disk refuses them, they are taken back out of memory (with every
+   * change applied after them) and the promise rejects.
    */
   commit(changes: Change[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The store is closed'));
-    for (const change of changes) this.apply(change);
-    const written = this.journal.append(changes);
-    return written.then(() => {
-      if (this.journal.bytes > this.options.compactBytes && !this.compacting) {
-        this.compact().catch((error) => console.error('Compaction failed:', error));
-      }
+    const undo: { change: Change; before: unknown }[] = [];
+    const records: [string, string][] = [];
+    const seen = new Set<string>();
+    for (const change of changes) {
+      const before = this.apply(change);
+      undo.push({ change, before });
+      // One entry per record per commit: the value the disk holds until this commit is on it.
+      const key = `${change.c}\u0000${change.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const waiting = this.pendingOf(change.c);
+      let queue = waiting.get(change.id);
+      if (!queue) waiting.set(change.id, (queue = []));
+      queue.push(before);
+      records.push([change.c, change.id]);
+    }
+    const written = this.journal.append(changes, {
+      durable: () => {
+        for (const [collection, id] of records) this.settle(collection, id, 'oldest');
+        for (const change of changes) this.dirty.add(this.shardKey(change.c, change.id));
+      },
+      refused: () => {
+        for (const [collection, id] of records) this.settle(collection, id, 'newest');
+        for (let i = undo.length - 1; i >= 0; i--) this.set(undo[i].change.c, undo[i].change.id, undo[i].before);
+      },
     });
+    return written.then(
+      () => {
+        if (this.journal.bytes > this.options.compactBytes && !this.compacting && Date.now() >= this.compactRetryAt) {
+          this.compact().catch(() => {}); // reported by runCompaction
+        }
+      },
+      (error: Error) => {
+        throw new StoreUnavailableError(
+          'FrameCheck could not save this just now: the server’s disk refused it, so nothing was saved. Please try again in a minute.',
+          error,
+        );
+      },
+    );
   }
 
-  /** Folds the journal into the shards. Safe to call at any time; runs once at a time. */
+  /**
+   * Folds the journal into the shards. Resolves once a compaction that
+   * started after this call has finished, so whatever was committed before
+   * the call (an erasure, say) is then in the shards and in no journal.
+   */
   compact(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('The store is closed'));
     if (!this.compacting) {
       this.compacting = this.runCompaction().finally(() => {
         this.compacting = null;
       });
+      return this.compacting;
     }
-    return this.compacting;
+    // The running one may have written the shards before the caller's changes: queue one more.
+    this.nextCompaction ??= this.compacting
+      .catch(() => {})
+      .then(() => {
+        this.nextCompaction = null;
+        return this.compact();
+      });
+    return this.nextCompaction;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.compacting;
+    while (this.compacting || this.nextCompaction) await (this.nextCompaction ?? this.compacting)!.catch(() => {});
     this.closed = true;
+    if (this.compactTimer) clearTimeout(this.compactTimer);
     await this.journal.close();
-    await releaseLock(this.dir);
+    await releaseLock(this.dir, this.lockToken, this.fs);
   }
 
   private async load(): Promise<void> {
-    const manifest = await readManifest(this.dir);
+    await this.removeTempFiles();
+    const manifest = await readManifest(this.dir, this.fs);
     this.generation = manifest.generation;
-    for (const [collection, shards] of this.data) {
-      for (let index = 0; index < shards.length; index++) {
-        const low = new Low<ShardDoc>(new DurableJSONFile(this.shardFile(collection, index)), { fields: [], rows: [] });
-        await low.read();
-        const shard = shards[index];
-        for (const record of fromShardDoc(low.data)) {
-          const id = record.id as string;
-          shard.set(id, record);
-          this.notify(collection, id, undefined, record);
-        }
+    const journals = await listJournals(this.dir, this.fs);
+    // The shards hold everything before journal-<generation>, which a compaction
+    // creates before it writes the manifest: if it is missing, journals were lost
+    // or the manifest is not this folder's. Stop rather than delete anything.
+    if (this.generation > 0 && !journals.includes(this.generation)) {
+      throw new Error(
+        `${path.join(this.dir, 'manifest.json')} says generation ${this.generation}, but ${path.basename(this.journalFile(this.generation))} is missing ` +
+          `(journals present: ${journals.length ? journals.map((n) => `journal-${n}.jsonl`).join(', ') : 'none'}). ` +
+          'Nothing was changed. Restore the folder from a backup, or check that this is the right DATA_DIR.',
+      );
+    }
+    const onDisk = new Set((await this.fs.readdir(path.join(this.dir, 'shards'))).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -5)));
+    for (const name of manifest.shards ?? []) {
+      if (!onDisk.has(name)) {
+        throw new Error(`${this.shardPath(name)} is missing, but manifest.json lists it. Nothing was changed. Restore the folder from a backup.`);
       }
     }
-    const journals = await listJournals(this.dir);
+    for (const name of [...onDisk].sort()) {
+      const match = /^(.+)-(\d+)$/.exec(name);
+      if (!match || !this.data.has(match[1])) continue; // not a shard of a collection this version keeps
+      await this.loadShard(name, match[1], Number(match[2]));
+      this.shardFiles.add(name);
+    }
     for (const number of journals) {
-      const file = this.journalFile(number);
-      if (number < this.generation) {
-        // Already folded into the shards by a compaction that stopped before deleting it.
-        await unlink(file);
-        continue;
+      if (number < this.generation) continue;
+      for (const change of await readJournal(this.journalFile(number), this.fs)) {
+        this.apply(change);
+        this.dirty.add(this.shardKey(change.c, change.id));
       }
-      for (const change of await readJournal(file)) this.apply(change);
     }
-    const newest = Math.max(this.generation, ...journals);
-    this.journal = await Journal.open(this.journalFile(newest));
+    // Journals already folded into the shards by a compaction that stopped before deleting them.
+    for (const number of journals) if (number < this.generation) await this.fs.unlink(this.journalFile(number));
+    this.journalNumber = Math.max(this.generation, ...journals);
+    this.journal = await Journal.open(this.journalFile(this.journalNumber), {
+      fs: this.fs,
+      retry: this.options.retry ?? DEFAULT_RETRY,
+      onHealth: (failure) => this.onWriteHealth(failure),
+    });
+  }
+
+  private async loadShard(name: string, collection: string, index: number): Promise<void> {
+    const file = this.shardPath(name);
+    const low = new Low<ShardDoc | null>(new DurableJSONFile(file, this.fs), null);
+    await low.read();
+    const problem = shardProblem(low.data);
+    if (problem) throw new Error(`${file} is not a FrameCheck shard: ${problem}. Nothing was changed. Restore the folder from a backup.`);
+    const shards = this.collection(collection);
+    const shard = shards[index];
+    for (const record of fromShardDoc(low.data!)) {
+      const id = record.id as string;
+      // A district has a million records: the file's own index saves hashing each id.
+      (shard ?? shards[shardIndex(id, shards.length)]).set(id, record);
+      this.notify(collection, id, undefined, record);
+    }
+  }
+
+  /** Temp files of writes a crash interrupted: never read, and they may hold erased data. */
+  private async removeTempFiles(): Promise<void> {
+    for (const folder of [this.dir, path.join(this.dir, 'shards')]) {
+      for (const name of await this.fs.readdir(folder)) {
+        if (name.endsWith(TEMP_SUFFIX)) await this.fs.unlink(path.join(folder, name));
+      }
+    }
   }
 
   private async runCompaction(): Promise<void> {
-    const previous = this.journal;
-    const next = Math.max(...(await listJournals(this.dir)), this.generation) + 1;
-    // From here on new changes go to the next journal; the shards written
-    // below may contain some of them too, which replay makes harmless since
-    // every change is a whole record or a deletion.
-    this.journal = await Journal.open(this.journalFile(next));
-    await previous.close();
-    const toWrite = [...this.dirty];
-    this.dirty.clear();
-    for (const key of toWrite) {
-      const [collection, index] = splitShardKey(key);
-      const low = new Low<ShardDoc>(new DurableJSONFile(this.shardFile(collection, index)), { fields: [], rows: [] });
-      low.data = toShardDoc(this.collection(collection)[index].values());
-      await low.write();
+    try {
+      await this.foldJournal();
+    } catch (error) {
+      this.compactionFailed(error as Error);
+      throw new StoreUnavailableError(
+        'FrameCheck saved this, but could not finish tidying its files (the server’s disk refused it). It will try again by itself.',
+        error as Error,
+      );
     }
-    await writeFileDurably(path.join(this.dir, 'manifest.json'), JSON.stringify({ version: 1, generation: next }));
+    if (this.compactFailure) this.log(`Compaction works again (it had failed: ${describe(this.compactFailure)}).`);
+    this.compactFailure = null;
+    this.compactDelay = (this.options.compactRetry ?? DEFAULT_COMPACT_RETRY).firstMs;
+    this.compactRetryAt = 0;
+  }
+
+  /**
+   * New changes go to a new journal; every shard with changes is written;
+   * then the manifest moves to the new journal's number and the old journals
+   * are deleted. A failure at any step leaves the manifest and the old
+   * journals as they were, and the shards not written stay dirty.
+   */
+  private async foldJournal(): Promise<void> {
+    const journalFailure = this.journal.failing;
+    if (journalFailure) throw journalFailure;
+    const next = Math.max(...(await listJournals(this.dir, this.fs)), this.generation, this.journalNumber) + 1;
+    // Resolves once every change committed so far is on disk (or refused and undone).
+    await this.journal.rotate(this.journalFile(next));
+    this.journalNumber = next;
+    for (const key of [...this.dirty]) {
+      const [collection, index] = splitShardKey(key);
+      // Taken in one go: changes that become durable from here on mark the shard dirty again.
+      this.dirty.delete(key);
+      const doc = toShardDoc(this.durableRecords(collection, index));
+      const name = `${collection}-${index}`;
+      try {
+        const low = new Low<ShardDoc>(new DurableJSONFile(this.shardPath(name), this.fs), doc);
+        await low.write();
+      } catch (error) {
+        this.dirty.add(key);
+        throw error;
+      }
+      this.shardFiles.add(name);
+    }
+    const manifest: Manifest = { version: 2, generation: next, shards: [...this.shardFiles].sort() };
+    await writeFileDurably(path.join(this.dir, 'manifest.json'), JSON.stringify(manifest), this.fs);
     this.generation = next;
-    for (const number of await listJournals(this.dir)) {
-      if (number < next) await unlink(this.journalFile(number));
+    for (const number of await listJournals(this.dir, this.fs)) {
+      if (number < next) await this.fs.unlink(this.journalFile(number));
+    }
+    await syncFolder(this.dir, this.fs);
+  }
+
+  private compactionFailed(error: Error): void {
+    const policy = this.options.compactRetry ?? DEFAULT_COMPACT_RETRY;
+    if (!this.compactFailure) this.log(`Compaction failed (${describe(error)}); the journal keeps every change, and it will be tried again.`);
+    this.compactFailure = error;
+    this.compactRetryAt = Date.now() + this.compactDelay;
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = null;
+      if (!this.closed && this.compactFailure) this.compact().catch(() => {});
+    }, this.compactDelay);
+    this.compactTimer.unref();
+    this.compactDelay = Math.min(this.compactDelay * 2, policy.maxMs);
+  }
+
+  private onWriteHealth(failure: Error | null): void {
+    if (failure) {
+      this.writeFailure = { error: failure, since: new Date() };
+      this.log(`Writes are failing: ${describe(failure)}. Changes are refused (nothing is acknowledged that is not on disk) until the disk takes them again.`);
+      return;
+    }
+    const since = this.writeFailure?.since;
+    this.writeFailure = null;
+    this.log(`Writes work again${since ? ` after ${((Date.now() - since.getTime()) / 1000).toFixed(1)} s` : ''}.`);
+  }
+
+  /** The records of a shard as the disk has them: changes still being written are left out. */
+  private *durableRecords(collection: string, index: number): Iterable<unknown> {
+    const waiting = this.pending.get(collection);
+    const shard = this.collection(collection)[index];
+    for (const [id, value] of shard) {
+      const queue = waiting?.get(id);
+      if (!queue) yield value;
+      else if (queue[0] !== undefined) yield queue[0];
+    }
+    if (!waiting) return;
+    const count = this.collection(collection).length;
+    for (const [id, queue] of waiting) {
+      if (queue[0] !== undefined && !shard.has(id) && shardIndex(id, count) === index) yield queue[0];
     }
   }
 
-  private apply(change: Change): void {
-    const shard = this.shardMap(change.c, change.id);
-    const before = shard.get(change.id);
-    if (change.v === undefined) shard.delete(change.id);
-    else shard.set(change.id, change.v);
-    this.dirty.add(`${change.c}#${shardIndex(change.id, this.collection(change.c).length)}`);
-    this.notify(change.c, change.id, before, change.v);
+  private pendingOf(collection: string): Map<string, unknown[]> {
+    let waiting = this.pending.get(collection);
+    if (!waiting) this.pending.set(collection, (waiting = new Map()));
+    return waiting;
+  }
+
+  /** A commit is on disk (its entries are the oldest) or refused (they are the newest). */
+  private settle(collection: string, id: string, which: 'oldest' | 'newest'): void {
+    const waiting = this.pending.get(collection)!;
+    const queue = waiting.get(id)!;
+    if (which === 'oldest') queue.shift();
+    else queue.pop();
+    if (queue.length === 0) waiting.delete(id);
+  }
+
+  /** Applies a change in memory; returns the record as it was. */
+  private apply(change: Change): unknown {
+    return this.set(change.c, change.id, change.v);
+  }
+
+  private set(collection: string, id: string, value: unknown): unknown {
+    const shard = this.shardMap(collection, id);
+    const before = shard.get(id);
+    if (value === undefined) shard.delete(id);
+    else shard.set(id, value);
+    this.notify(collection, id, before, value);
+    return before;
   }
 
   private notify(collection: string, id: string, before: unknown, after: unknown): void {
@@ -203,13 +458,23 @@ export class Engine {
     return shards[shardIndex(id, shards.length)];
   }
 
-  private shardFile(collection: string, index: number): string {
-    return path.join(this.dir, 'shards', `${collection}-${index}.json`);
+  private shardKey(collection: string, id: string): string {
+    return `${collection}#${shardIndex(id, this.collection(collection).length)}`;
+  }
+
+  private shardPath(name: string): string {
+    return path.join(this.dir, 'shards', `${name}.json`);
   }
 
   private journalFile(number: number): string {
     return path.join(this.dir, `journal-${number}.jsonl`);
   }
+}
+
+function describe(error: Error): string {
+  const cause = error instanceof JournalWriteError || error instanceof StoreUnavailableError ? (error.cause ?? error) : error;
+  const code = errorCode(cause);
+  return code && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message;
 }
 
 function splitShardKey(key: string): [string, number] {
@@ -227,66 +492,36 @@ export function shardIndex(id: string, count: number): number {
   return (hash >>> 0) % count;
 }
 
-export async function readManifest(dir: string): Promise<Manifest> {
+export async function readManifest(dir: string, fs: StoreFs = nodeFs): Promise<Manifest> {
+  const file = path.join(dir, 'manifest.json');
+  let text: string;
   try {
-    return JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, generation: 0 };
+    if (errorCode(error) === 'ENOENT') return { version: 2, generation: 0, shards: [] };
     throw error;
   }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const valid =
+    typeof manifest === 'object' &&
+    manifest !== null &&
+    Number.isInteger(manifest.generation) &&
+    manifest.generation >= 0 &&
+    (manifest.version === 1 || (manifest.version === 2 && Array.isArray(manifest.shards) && manifest.shards.every((name) => typeof name === 'string')));
+  if (!valid) throw new Error(`${file} is not a FrameCheck manifest. Nothing was changed. Restore the folder from a backup.`);
+  return manifest;
 }
 
-export async function listJournals(dir: string): Promise<number[]> {
-  const names = await readdir(dir);
+export async function listJournals(dir: string, fs: StoreFs = nodeFs): Promise<number[]> {
+  const names = await fs.readdir(dir);
   return names
     .map((name) => /^journal-(\d+)\.jsonl$/.exec(name))
     .filter((match): match is RegExpExecArray => match !== null)
     .map((match) => Number(match[1]))
     .sort((a, b) => a - b);
 }
-
-const LOCK = 'LOCK';
-
-/**
- * One process owns a data folder: lowdb files must have one writer. A lock
- * left by a process that has died is taken over.
- */
-async function acquireLock(dir: string): Promise<void> {
-  const file = path.join(dir, LOCK);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(file, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.sync();
-      await handle.close();
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-    if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(
-        `The data folder ${dir} is in use by another FrameCheck server (process ${owner}). ` +
-          'Stop that server first, or give this one another DATA_DIR.',
-      );
-    }
-    await unlink(file).catch(() => {});
-  }
-  throw new Error(`Could not take the lock on ${dir}`);
-}
-
-async function releaseLock(dir: string): Promise<void> {
-  const file = path.join(dir, LOCK);
-  const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-  if (owner === process.pid) await unlink(file).catch(() => {});
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-

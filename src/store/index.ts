@@ -1,15 +1,17 @@
 // The only door to storage. Features read typed records from memory through
 // indexes and write by committing changes, which resolve once on disk.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Engine } from './engine.ts';
+import { Engine, type Health } from './engine.ts';
 import { writeFileDurably } from './durable-file.ts';
-import type { Change } from './journal.ts';
+import { errorCode, nodeFs, type StoreFs } from './file-system.ts';
+import type { Change, RetryPolicy } from './journal.ts';
 import type { CollectionName, Collections } from './types.ts';
 
 export type * from './types.ts';
 export type { Change } from './journal.ts';
+export type { Health } from './engine.ts';
+export { StoreUnavailableError } from './engine.ts';
 
 /** Secondary indexes: collection -> index name -> the field it groups by. */
 const INDEXES: { [C in CollectionName]: (keyof Collections[C] & string)[] } = {
@@ -49,6 +51,14 @@ const SHARDS: Record<CollectionName, number> = {
 
 export interface StoreOptions {
   compactBytes?: number;
+  /** the file operations; tests pass a faulty one */
+  fs?: StoreFs;
+  /** pauses before the disk is tried again after a refused write */
+  retry?: RetryPolicy;
+  /** pauses before a failed compaction is tried again */
+  compactRetry?: RetryPolicy;
+  /** where write failures and recoveries are reported (once each); console.error by default */
+  log?: (message: string) => void;
 }
 
 /** Only usernames are case-folded (unique without regard to case); ids are compared as they are. */
@@ -132,12 +142,16 @@ export class Store {
         }
       }
     };
-    const engine = await Engine.open(
-      dataDir,
-      { shards: SHARDS, compactBytes: options.compactBytes ?? 32 * 1024 * 1024 },
-      onApply,
-    );
-    const store = new Store(engine, await readOrCreateSecret(dataDir));
+    const { compactBytes = 32 * 1024 * 1024, ...engineOptions } = options;
+    const engine = await Engine.open(dataDir, { shards: SHARDS, compactBytes, ...engineOptions }, onApply);
+    let secret: string;
+    try {
+      secret = await readOrCreateSecret(dataDir, options.fs ?? nodeFs);
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    const store = new Store(engine, secret);
     store.indexes = indexes;
     listeners = store.listeners;
     return store;
@@ -177,9 +191,18 @@ export class Store {
     this.listeners.push(listener);
   }
 
-  /** Resolves once every change is on disk; reads see them at once. */
+  /**
+   * Resolves once every change is on disk; reads see them at once. If the
+   * disk refuses them, rejects with a StoreUnavailableError and the changes
+   * are taken back out of memory.
+   */
   commit(changes: Change[]): Promise<void> {
     return this.engine.commit(changes);
+  }
+
+  /** Whether writes currently reach the disk (for /healthz). */
+  health(): Health {
+    return this.engine.health();
   }
 
   compact(): Promise<void> {
@@ -201,15 +224,15 @@ export function remove(collection: CollectionName, id: string): Change {
   return { c: collection, id };
 }
 
-async function readOrCreateSecret(dataDir: string): Promise<string> {
+async function readOrCreateSecret(dataDir: string, fs: StoreFs): Promise<string> {
   const file = path.join(dataDir, 'session-secret');
   try {
-    const existing = (await readFile(file, 'utf8')).trim();
+    const existing = (await fs.readFile(file, 'utf8')).trim();
     if (existing.length >= 32) return existing;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (errorCode(error) !== 'ENOENT') throw error;
   }
   const secret = randomBytes(32).toString('hex');
-  await writeFileDurably(file, secret);
+  await writeFileDurably(file, secret, fs);
   return secret;
 }

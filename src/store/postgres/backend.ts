@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
-import { StoreConflict, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
+import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
 import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
 import type { CollectionName, Collections } from '../types.ts';
 import { migrate, quoteIdent } from './migrate.ts';
@@ -41,6 +41,9 @@ export class PostgresBackend implements StoreBackend {
   private listeners: InvalidationListener[] = [];
   private readonly instance = randomUUID();
   private closed = false;
+  /** set while writes fail for a reason other than a conflict (the database is down or refuses) */
+  private failure: { reason: string; since: Date } | null = null;
+  private probe: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -122,7 +125,46 @@ export class PostgresBackend implements StoreBackend {
     return result.rows[0].n;
   }
 
-  async commit(changes: StoreChange[]): Promise<void> {
+  health(): Health {
+    return this.failure ? { ok: false, ...this.failure } : { ok: true };
+  }
+
+  /**
+   * Health follows writes: a refused write (not a conflict) marks the store
+   * failing, logged once; a successful write or a probe every 2 s while failing
+   * turns it good again, logged once.
+   */
+  private async tracked<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      this.recovered();
+      return result;
+    } catch (error) {
+      if (!(error instanceof StoreConflict) && !this.closed && !this.failure) {
+        this.failure = { reason: `the database refused a write: ${(error as Error).message}`, since: new Date() };
+        console.error(`Writes are failing: ${this.failure.reason}`);
+        this.probe = setInterval(() => {
+          this.pool.query('select 1').then(() => this.recovered(), () => {});
+        }, 2000);
+        this.probe.unref();
+      }
+      throw error;
+    }
+  }
+
+  private recovered(): void {
+    if (!this.failure) return;
+    this.failure = null;
+    if (this.probe) clearInterval(this.probe);
+    this.probe = null;
+    console.log('Writes work again');
+  }
+
+  commit(changes: StoreChange[]): Promise<void> {
+    return this.tracked(() => this.commitChanges(changes));
+  }
+
+  private async commitChanges(changes: StoreChange[]): Promise<void> {
     if (!changes.length) return;
     if (changes.every((change) => change.v !== undefined && !change.mode)) return this.commitPuts(changes);
     const bumped = await this.transaction(async (client) => {
@@ -197,7 +239,11 @@ export class PostgresBackend implements StoreBackend {
     this.announce([...keys]);
   }
 
-  async eraseStudent(studentId: string): Promise<void> {
+  eraseStudent(studentId: string): Promise<void> {
+    return this.tracked(() => this.eraseStudentRecords(studentId));
+  }
+
+  private async eraseStudentRecords(studentId: string): Promise<void> {
     const bumped = await this.transaction(async (client) => {
       const keys = new Set<string>();
       const gone: { collection: string; data: Record<string, unknown> }[] = [];
@@ -236,6 +282,7 @@ export class PostgresBackend implements StoreBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.probe) clearInterval(this.probe);
     await this.listener.stop();
     await this.pool.end();
   }
