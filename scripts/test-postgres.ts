@@ -20,6 +20,11 @@ const NOT_FOR_POSTGRES = new Set([
   'content-checker.test.ts',
   'bank-checker.test.ts',
   'grading.test.ts',
+  'store-faults.test.ts',
+  'disk-full.test.ts',
+  'testwise.test.ts',
+  // spawns its own embedded server: the same run as in the embedded suite
+  'attack.test.ts',
 ]);
 
 const required = process.argv.includes('--required');
