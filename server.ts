@@ -6,7 +6,7 @@ import { startClock } from './src/clock.ts';
 import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
-import { Store } from './src/store/index.ts';
+import { openStore } from './src/store/open.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const now = startClock(config.clockStart);
   if (config.clockStart) console.warn(`Warning: FRAMECHECK_NOW is set; the clock starts at ${config.clockStart.toISOString()} instead of the real time.`);
   const catalog = loadCatalog(root);
-  const store = await Store.open(config.dataDir, { compactBytes: config.journalCompactBytes });
+  const store = await openStore(config);
   let server: Server;
   try {
     // Housekeeping: a full disk must not keep the server from starting (it refuses writes until there is space).
@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`FrameCheck is serving http://localhost:${port} (data in ${config.dataDir})`);
+  const where = store.kind === 'postgres' ? 'data in PostgreSQL' : `data in ${config.dataDir}`;
+  console.log(`FrameCheck is serving http://localhost:${port} (${where})`);
 }
 
 /** Resolves once listening; a port that is taken or not allowed is an error that says so. */

@@ -11,7 +11,9 @@ import { loadConfig } from '../src/config.ts';
 import { loadCatalog } from '../src/content/catalog.ts';
 import { encodeAnswers, quizShape } from '../src/learning/answer-codec.ts';
 import { gradeQuiz, type Answers } from '../src/learning/grading.ts';
-import { put, Store, type Change } from '../src/store/index.ts';
+import { put, type StoreChange } from '../src/store/backend.ts';
+import { EmbeddedBackend } from '../src/store/embedded.ts';
+import { keys } from '../src/store/keys.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.env.DATA_DIR ??= path.join(ROOT, 'demo-data');
@@ -41,10 +43,11 @@ helplines:
 );
 
 const catalog = loadCatalog(ROOT);
-const store = await Store.open(config.dataDir);
+// The demo school is always an embedded one, in its own folder.
+const store = await EmbeddedBackend.open(config.dataDir);
 const now = new Date();
 const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000);
-const changes: Change[] = [];
+const changes: StoreChange[] = [];
 const user = async (id: string, role: 'teacher' | 'student' | 'parent', username: string, displayName: string, password: string) => {
   changes.push(put('users', { id, role, username, displayName, passwordHash: await hashPassword(password, config.passwordCost), mustChangePassword: false, createdAt: day(-40).toISOString() }));
 };
@@ -64,10 +67,10 @@ for (const quiz of assigned.map((lesson) => catalog.quiz(lesson.id)!)) changes.p
 // Students got further the earlier the lesson; some answers wrong, so the per-question view has something to show.
 names.forEach((_, s) => {
   const studentId = `demo-s${s}`;
-  changes.push(put('memberships', { id: `demo-class:${studentId}`, classId: 'demo-class', studentId, joinedAt: day(-35).toISOString() }));
+  changes.push(put('memberships', { id: keys.membership('demo-class', studentId), classId: 'demo-class', studentId, joinedAt: day(-35).toISOString() }));
   assigned.forEach((lesson, l) => {
     if (l > 3 - (s % 4)) return;
-    changes.push(put('lessonOpens', { id: `${studentId}:${lesson.id}`, studentId, lessonId: lesson.id, at: day(-20 + l * 5).toISOString() }));
+    changes.push(put('lessonOpens', { id: keys.lessonOpen(studentId, lesson.id), studentId, lessonId: lesson.id, at: day(-20 + l * 5).toISOString() }));
     const quiz = catalog.quiz(lesson.id)!;
     const tries = (s + l) % 3 === 0 ? 2 : 1;
     for (let t = 0; t < tries; t++) {
@@ -93,18 +96,18 @@ if (bank) {
       const studentId = `demo-s${s}`;
       const form = formFor('demo-class', studentId, phase);
       const itemIds = orderItems(bank.form(form));
-      changes.push(put('checkupSittings', { id: `${checkupId}:${studentId}`, checkupId, studentId, form, itemIds, startedAt: day(offset).toISOString() }));
+      changes.push(put('checkupSittings', { id: keys.sitting(checkupId, studentId), checkupId, studentId, form, itemIds, startedAt: day(offset).toISOString() }));
       itemIds.forEach((itemId, k) => {
         const item = bank.items.get(itemId)!;
         const base = item.manipulative ? (phase === 'before' ? 4 : 6) : phase === 'before' ? 3 : 2;
         const rating = Math.min(7, Math.max(1, base + ((s + k) % 3) - 1));
-        changes.push(put('checkupResponses', { id: `${checkupId}:${studentId}:${itemId}`, checkupId, studentId, itemId, manipulative: rating, confidence: 4 + (k % 3), at: day(offset).toISOString() }));
+        changes.push(put('checkupResponses', { id: keys.checkupResponse(checkupId, studentId, itemId), checkupId, studentId, itemId, manipulative: rating, confidence: 4 + (k % 3), at: day(offset).toISOString() }));
       });
     });
   }
 }
 
-changes.push(put('parentLinks', { id: 'demo-p:demo-s0', parentId: 'demo-p', studentId: 'demo-s0', createdAt: day(-10).toISOString() }));
+changes.push(put('parentLinks', { id: keys.parentLink('demo-p', 'demo-s0'), parentId: 'demo-p', studentId: 'demo-s0', createdAt: day(-10).toISOString() }));
 await store.commit(changes);
 await store.close();
 

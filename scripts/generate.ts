@@ -7,7 +7,9 @@ import { hashPassword } from '../src/accounts/passwords.ts';
 import type { Catalog } from '../src/content/catalog.ts';
 import { gradeQuiz, type Answers } from '../src/learning/grading.ts';
 import { encodeAnswers, quizShape } from '../src/learning/answer-codec.ts';
-import { put, Store, type Change } from '../src/store/index.ts';
+import { put, type StoreBackend, type StoreChange } from '../src/store/backend.ts';
+import { EmbeddedBackend } from '../src/store/embedded.ts';
+import { keys } from '../src/store/keys.ts';
 
 export const GENERATOR_PASSWORD_COST = 16;
 export const GENERATED_PASSWORD = 'generated-pass-1';
@@ -43,14 +45,14 @@ function random(seed: number) {
   };
 }
 
-export async function generate(store: Store, catalog: Catalog, options: GenerateOptions): Promise<Generated> {
+export async function generate(store: StoreBackend, catalog: Catalog, options: GenerateOptions): Promise<Generated> {
   const rand = random(options.seed ?? 42);
   const now = options.now ?? new Date();
   const iso = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000).toISOString();
   const hash = await hashPassword(GENERATED_PASSWORD, GENERATOR_PASSWORD_COST);
   const perTeacher = options.classesPerTeacher ?? 3;
   const result: Generated = { teachers: [], students: [], classIds: [], attempts: 0 };
-  let batch: Change[] = [];
+  let batch: StoreChange[] = [];
   const flush = async (force = false) => {
     if (batch.length >= 5000 || (force && batch.length)) {
       await store.commit(batch);
@@ -82,7 +84,7 @@ export async function generate(store: Store, catalog: Catalog, options: Generate
       const username = `student${c}-${s}`;
       result.students.push(username);
       batch.push(put('users', { id: studentId, role: 'student', username, displayName: `Student ${c}-${s}`, passwordHash: hash, mustChangePassword: false, createdAt: iso(90) }));
-      batch.push(put('memberships', { id: `${classId}:${studentId}`, classId, studentId, joinedAt: iso(90) }));
+      batch.push(put('memberships', { id: keys.membership(classId, studentId), classId, studentId, joinedAt: iso(90) }));
       const attempts = Math.round(options.attemptsPerStudent * (0.5 + rand()));
       for (let a = 0; a < attempts; a++) {
         const lesson = lessons[Math.floor(rand() * lessons.length)];
@@ -95,7 +97,7 @@ export async function generate(store: Store, catalog: Catalog, options: Generate
         }
         const grade = gradeQuiz(quiz, answers);
         const at = iso(rand() * 80);
-        batch.push(put('lessonOpens', { id: `${studentId}:${lesson.id}`, studentId, lessonId: lesson.id, at }));
+        batch.push(put('lessonOpens', { id: keys.lessonOpen(studentId, lesson.id), studentId, lessonId: lesson.id, at }));
         batch.push(put('attempts', { id: `${studentId}-q${a}`, studentId, lessonId: lesson.id, at, score: grade.score, max: grade.max, percent: grade.percent, passed: grade.passed, answers: encodeAnswers(quizShape(quiz), answers) }));
         result.attempts++;
       }
@@ -103,6 +105,6 @@ export async function generate(store: Store, catalog: Catalog, options: Generate
     }
   }
   await flush(true);
-  await store.compact();
+  if (store instanceof EmbeddedBackend) await store.compact();
   return result;
 }

@@ -7,8 +7,9 @@ import ejs from 'ejs';
 import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
 import type { AppContext } from './context.ts';
-import type { Store } from './store/index.ts';
+import type { StoreBackend } from './store/backend.ts';
 import { Throttles } from './accounts/throttles.ts';
+import { Limiters } from './accounts/limiters.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { classRoutes } from './classes/routes.ts';
 import { familyRoutes } from './families/routes.ts';
@@ -25,12 +26,17 @@ import { checkupRoutes } from './checkups/routes.ts';
 import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
+import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Cached pages named after what they show: `home:<studentId>`, `class:<classId>:<viewer>`. */
+const STUDENT_KEY = versionKey.student('');
+const CLASS_KEY = versionKey.class('');
+
 export interface AppParts {
   config: Config;
-  store: Store;
+  store: StoreBackend;
   catalog: Catalog;
   /** the clock; tests pass a fixed one */
   now?: () => Date;
@@ -42,11 +48,19 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     store,
     catalog,
     now,
-    throttles: new Throttles(),
+    throttles: new Throttles(new Limiters((options) => store.rateLimiter(options), store.secret)),
     help: helpContacts(config.dataDir),
     versions: new Versions(store),
     pages: new PageCache(),
   };
+  // Another instance changed what some pages show: free those pages now (their
+  // version check would refuse them anyway); after a lost change feed, free all.
+  store.onInvalidate((keys) => {
+    if (keys === 'all') return ctx.pages.clear();
+    const students = keys.filter((key) => key.startsWith(STUDENT_KEY)).map((key) => `home:${key.slice(STUDENT_KEY.length)}`);
+    const classes = keys.filter((key) => key.startsWith(CLASS_KEY)).map((key) => `${key}:`);
+    ctx.pages.forget(students, classes);
+  });
   const app = express();
 
   app.set('trust proxy', config.trustProxy);

@@ -16,6 +16,13 @@ export interface Config {
    * demo can restart the server weeks later. null: the real time.
    */
   clockStart: Date | null;
+  /**
+   * postgres://… when DATABASE_URL is set: every instance with the same URL
+   * serves one school from PostgreSQL. Null: the embedded store in dataDir.
+   */
+  databaseUrl: string | null;
+  /** the PostgreSQL schema holding FrameCheck's tables (DATABASE_SCHEMA, default public) */
+  databaseSchema: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,6 +38,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordCost: 1 << 15,
     journalCompactBytes: Number(env.JOURNAL_COMPACT_BYTES ?? 32 * 1024 * 1024),
     clockStart: parseClockStart(env.FRAMECHECK_NOW),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databaseSchema: parseSchema(env.DATABASE_SCHEMA),
   };
 }
 
@@ -41,6 +50,29 @@ function parseClockStart(value: string | undefined): Date | null {
     throw new Error(`FRAMECHECK_NOW must be an ISO time like 2027-03-01T09:00:00Z, got "${value}"`);
   }
   return start;
+}
+
+function parseSchema(value: string | undefined): string {
+  if (value === undefined || value === '') return 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new Error(`DATABASE_SCHEMA must be a lower-case SQL name (letters, digits, _), got "${value}"`);
+  return value;
+}
+
+function parseDatabaseUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+  return value;
+}
+
+/**
+ * Which store the test suites run against: FRAMECHECK_STORE=postgres with
+ * DATABASE_URL runs them on PostgreSQL; anything else on the embedded store.
+ */
+export function testStore(env: NodeJS.ProcessEnv = process.env): { kind: 'embedded' } | { kind: 'postgres'; url: string } {
+  if (env.FRAMECHECK_STORE !== 'postgres') return { kind: 'embedded' };
+  const url = parseDatabaseUrl(env.DATABASE_URL);
+  if (!url) throw new Error('FRAMECHECK_STORE=postgres needs DATABASE_URL');
+  return { kind: 'postgres', url };
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {

@@ -1,7 +1,7 @@
 // What every feature needs, handed in by createApp (never read from globals).
 import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
-import type { Store } from './store/index.ts';
+import type { StoreBackend } from './store/backend.ts';
 import type { Throttles } from './accounts/throttles.ts';
 import type { HelpContacts } from './help.ts';
 import type { PageCache } from './http/page-cache.ts';
@@ -9,7 +9,7 @@ import type { Versions } from './learning/versions.ts';
 
 export interface AppContext {
   config: Config;
-  store: Store;
+  store: StoreBackend;
   catalog: Catalog;
   /** counters that slow down guessing of passwords and codes, and mass signups */
   throttles: Throttles;

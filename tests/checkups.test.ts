@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cronbachAlpha, mean, pairedChange, scoreSitting, standardDeviation, tCritical95 } from '../src/checkups/stats.ts';
 import { formFor, orderItems } from '../src/checkups/checkups.ts';
 import { catalog, classroom, signedUp, startApp, type Client } from './helpers.ts';
-import { put } from '../src/store/index.ts';
+import { put } from '../src/store/backend.ts';
 
 describe('check-up statistics (worked by hand)', () => {
   test('scores of one sitting: means and discernment', () => {

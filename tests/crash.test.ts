@@ -10,7 +10,7 @@ import path from 'node:path';
 import { exitOf, HttpClient, startServer } from './server-process.ts';
 import { catalog, FIRST_LESSON, rightAnswers, ROOT, SECOND_LESSON, tempDir } from './helpers.ts';
 import { generate, GENERATED_PASSWORD } from '../scripts/generate.ts';
-import { Store } from '../src/store/index.ts';
+import { EmbeddedBackend } from '../src/store/embedded.ts';
 
 /** The seed of the kill moments: CRASH_SEED replays a run, otherwise a new one each time. */
 const CRASH_SEED = Number(process.env.CRASH_SEED) || Math.floor(Math.random() * 2 ** 31);
@@ -53,7 +53,7 @@ async function setUpClass(dir: string, url: string, students: number) {
 }
 
 async function seed(dir: string, students: number): Promise<void> {
-  const store = await Store.open(dir);
+  const store = await EmbeddedBackend.open(dir);
   await generate(store, catalog(), { classes: 1, studentsPerClass: students, attemptsPerStudent: 0 });
   await store.close();
 }

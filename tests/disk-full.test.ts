@@ -11,7 +11,7 @@ import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate, GENERATED_PASSWORD } from '../scripts/generate.ts';
-import { Store } from '../src/store/index.ts';
+import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { exitOf, HttpClient, startServer, type ServerProcess } from './server-process.ts';
 import { catalog, FIRST_LESSON, rightAnswers } from './helpers.ts';
 
@@ -60,7 +60,7 @@ test('a full disk under a burst of submissions: nothing refused is acknowledged,
   const servers: ServerProcess[] = [];
   try {
     mkdirSync(dataDir);
-    const seedStore = await Store.open(dataDir);
+    const seedStore = await EmbeddedBackend.open(dataDir);
     await generate(seedStore, catalog(), { classes: 1, studentsPerClass: STUDENTS, attemptsPerStudent: 0 });
     await seedStore.close();
 

@@ -1,15 +1,18 @@
 // Test helpers: a real app on a temp DATA_DIR, and a client that speaks the
 // JSON side of the contract with its session cookie and CSRF token.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import supertest from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../src/app.ts';
-import { loadConfig, type Config } from '../src/config.ts';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, testStore, type Config } from '../src/config.ts';
 import { loadCatalog, type Catalog } from '../src/content/catalog.ts';
-import { Store } from '../src/store/index.ts';
+import type { StoreBackend } from '../src/store/backend.ts';
+import { openStore } from '../src/store/open.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,9 +26,65 @@ export function tempDir(prefix = 'framecheck-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+/** The store the suites run against (FRAMECHECK_STORE=postgres with DATABASE_URL, else embedded). */
+export const STORE = testStore();
+
+/**
+ * A fresh, empty store: a temp DATA_DIR for the embedded store; for
+ * PostgreSQL a schema of its own in the test database, dropped by `drop`.
+ */
+export async function openTestStore(dataDir: string, schema?: string): Promise<{ store: StoreBackend; schema: string | undefined; drop(): Promise<void> }> {
+  if (STORE.kind === 'embedded') {
+    const store = await openStore({ dataDir, databaseUrl: null, journalCompactBytes: 32 * 1024 * 1024 });
+    return { store, schema: undefined, drop: async () => {} };
+  }
+  const name = schema ?? `t_${randomBytes(6).toString('hex')}`;
+  const store = await openStore({ dataDir, databaseUrl: STORE.url, databaseSchema: name, journalCompactBytes: 0 });
+  return { store, schema: name, drop: () => dropSchema(name) };
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  if (STORE.kind !== 'postgres') return;
+  const client = new pg.Client({ connectionString: STORE.url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Everything the app has stored, as text: every file of the embedded store's
+ * DATA_DIR, or every row of every table of the app's PostgreSQL schema.
+ */
+export async function everythingStored(t: { dataDir: string; schema: string | undefined }): Promise<string> {
+  if (STORE.kind === 'embedded' || !t.schema) {
+    return readdirSync(t.dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))
+      .join('\n');
+  }
+  const client = new pg.Client({ connectionString: STORE.url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [t.schema]);
+    const dumps: string[] = [];
+    for (const { table_name } of tables.rows) {
+      const rows = await client.query<{ row: string }>(`select t::text as row from "${t.schema}"."${table_name}" t`);
+      dumps.push(`-- ${table_name}`, ...rows.rows.map((row) => row.row));
+    }
+    return dumps.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
 export interface TestApp {
   app: Express;
-  store: Store;
+  store: StoreBackend;
+  /** the PostgreSQL schema of this app's data (undefined on the embedded store) */
+  schema: string | undefined;
   dataDir: string;
   config: Config;
   clock: { now: Date };
@@ -34,25 +93,27 @@ export interface TestApp {
   restart(): Promise<TestApp>;
 }
 
-export async function startApp(options: { dataDir?: string; now?: Date; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
+export async function startApp(options: { dataDir?: string; schema?: string; now?: Date; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? tempDir();
   const config: Config = { ...loadConfig({ DATA_DIR: dataDir, ...options.env }), passwordCost: 1024 };
-  const store = await Store.open(dataDir);
+  const { store, schema, drop } = await openTestStore(dataDir, options.schema);
   const clock = { now: options.now ?? new Date('2027-03-01T10:00:00Z') };
   const app = createApp({ config, store, catalog: catalog(), now: () => clock.now });
   const testApp: TestApp = {
     app,
     store,
+    schema,
     dataDir,
     config,
     clock,
     async close() {
       await store.close();
+      await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
     async restart() {
       await store.close();
-      return startApp({ dataDir, now: clock.now, env: options.env });
+      return startApp({ dataDir, schema, now: clock.now, env: options.env });
     },
   };
   return testApp;

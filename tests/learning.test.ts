@@ -236,7 +236,7 @@ describe('lessons and quizzes', () => {
       const form = await formPairs(client, `/lessons/${FIRST_LESSON}/quiz`, []);
       assert.equal(form.status, 403);
     }
-    assert.equal(t.store.find('attempts', 'studentId', teacher.user!.id).length + t.store.find('attempts', 'studentId', parent.user!.id).length, 0);
+    assert.equal((await t.store.find('attempts', 'studentId', teacher.user!.id)).length + (await t.store.find('attempts', 'studentId', parent.user!.id)).length, 0);
   });
 
   test('without JavaScript: the form posts q_<id> fields, 303 to the result page with the score and every explanation', async () => {

@@ -73,7 +73,7 @@ describe('authorisation on every practice route', () => {
     assert.equal(preview.status, 200);
     assert.equal(preview.body.scenario.node.id, 'n1');
     assert.equal((await parent.get(`/lessons/${PRACTICE_LESSON}/scenario`)).status, 200);
-    assert.equal(t.store.find('scenarioRuns', 'studentId', teacher.user!.id).length, 0);
+    assert.equal((await t.store.find('scenarioRuns', 'studentId', teacher.user!.id)).length, 0);
   });
 
   test("a booster or result that is not yours is 404", async () => {
@@ -105,7 +105,7 @@ describe('authorisation on every practice route', () => {
     teacher.token = '';
     assert.equal((await teacher.post(`/classes/${classId}/practice-settings`, { firstDays: 1, secondDays: 2 })).status, 403);
     teacher.token = teacherToken;
-    assert.equal(t.store.find('scenarioRuns', 'studentId', sam.user!.id).length, 0);
+    assert.equal((await t.store.find('scenarioRuns', 'studentId', sam.user!.id)).length, 0);
     assert.deepEqual((await teacher.get(`/classes/${classId}/mastery`)).body.intervals, { firstDays: 14, secondDays: 42 });
   });
 

@@ -158,7 +158,7 @@ describe('boosters over HTTP', () => {
     await sam.post(`/lessons/${PRACTICE_LESSON}/scenario`, { choiceId: 'c1' });
     const erased = await teacher.post(`/classes/${classId}/students/${sam.user!.id}/erase`, { confirm: 'sam-b' });
     assert.equal(erased.status, 200);
-    assert.equal(t.store.find('boosterResults', 'studentId', sam.user!.id).length, 0);
-    assert.equal(t.store.find('scenarioRuns', 'studentId', sam.user!.id).length, 0);
+    assert.equal((await t.store.find('boosterResults', 'studentId', sam.user!.id)).length, 0);
+    assert.equal((await t.store.find('scenarioRuns', 'studentId', sam.user!.id)).length, 0);
   });
 });

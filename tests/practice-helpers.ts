@@ -8,8 +8,7 @@ import type { Catalog } from '../src/content/catalog.ts';
 import { loadPracticeContent, type BoosterPool } from '../src/practice/content.ts';
 import { boosterQuizKey } from '../src/practice/practice.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
-import { Store } from '../src/store/index.ts';
-import { catalog, ROOT, tempDir } from './helpers.ts';
+import { catalog, openTestStore, ROOT, tempDir } from './helpers.ts';
 
 export const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'practice');
 export const PRACTICE_LESSON = 'fake-volume';
@@ -22,7 +21,8 @@ export function practiceCatalog(): Catalog {
 export async function startPracticeApp(options: { now?: Date } = {}) {
   const dataDir = tempDir();
   const config: Config = { ...loadConfig({ DATA_DIR: dataDir }), passwordCost: 1024 };
-  const store = await Store.open(dataDir);
+  // The embedded store, or a schema of its own on PostgreSQL in the PostgreSQL suite.
+  const { store, drop } = await openTestStore(dataDir);
   const clock = { now: options.now ?? new Date('2027-03-01T10:00:00Z') };
   const app = createApp({ config, store, catalog: practiceCatalog(), now: () => clock.now });
   return {
@@ -31,6 +31,7 @@ export async function startPracticeApp(options: { now?: Date } = {}) {
     clock,
     async close() {
       await store.close();
+      await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { put } from '../src/store/index.ts';
+import { put } from '../src/store/backend.ts';
 import { classroom, startApp } from './helpers.ts';
 
 test('a lesson removed from the course after it was assigned is left out of the class page, not a 500', async () => {

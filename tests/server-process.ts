@@ -5,8 +5,9 @@ import { spawnServer, type SpawnedServer } from '../scripts/spawn-server.ts';
 
 export type ServerProcess = SpawnedServer;
 
+/** The embedded store in dataDir unless env names a DATABASE_URL (never one inherited by accident). */
 export function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}, script = 'server.ts'): Promise<ServerProcess> {
-  return spawnServer(script, { DATA_DIR: dataDir, ...env });
+  return spawnServer(script, { DATA_DIR: dataDir, DATABASE_URL: '', ...env });
 }
 
 export function exitOf(child: ChildProcess): Promise<number | null> {

@@ -1,17 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { classroom, Client, FIRST_LESSON, rightAnswers, signedUp, startApp } from './helpers.ts';
+import { classroom, Client, everythingStored, FIRST_LESSON, rightAnswers, signedUp, startApp } from './helpers.ts';
 
-function everyFile(dir: string): string {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))
-    .join('\n');
-}
-
-test('a teacher exports everything about a student, then erases it without a trace in any file', async () => {
+test('a teacher exports everything about a student, then erases it without a trace in any file or table', async () => {
   const t = await startApp();
   try {
     const { teacher, classId, students } = await classroom(t.app, ['erase-me-zq', 'stays-here']);
@@ -44,7 +35,7 @@ test('a teacher exports everything about a student, then erases it without a tra
     assert.equal((await new Client(t.app).login('erase-me-zq')).status, 401);
     assert.equal((await leaving.get('/session')).body.user, null, 'their sessions ended');
 
-    const files = everyFile(t.dataDir);
+    const files = await everythingStored(t);
     assert.doesNotMatch(files, /erase-me-zq/);
     assert.doesNotMatch(files, new RegExp(id));
     assert.match(files, /stays-here/);

@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, signedUp, startApp, type TestApp } from './helpers.ts';
-import { GrowingDelay } from '../src/accounts/limiters.ts';
+import { GrowingDelay, Limiters } from '../src/accounts/limiters.ts';
 import { LIMITS, addressKey } from '../src/accounts/throttles.ts';
 
 /** A client whose every request comes from `address`. */
@@ -65,7 +65,7 @@ describe('throttles', () => {
   });
 
   test('growing delays: free tries, then 2 s, 4 s, 8 s ... up to the cap', async () => {
-    const delay = new GrowingDelay('test-delay', 3, 3600, 10);
+    const delay = new GrowingDelay(new Limiters(), 'test-delay', 3, 3600, 10);
     const waits: number[] = [];
     for (let i = 0; i < 7; i++) {
       await delay.fail('k');

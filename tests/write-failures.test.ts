@@ -8,7 +8,7 @@ import path from 'node:path';
 import supertest from 'supertest';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { Store } from '../src/store/index.ts';
+import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { FaultyFs } from './faulty-fs.ts';
 import { formPairs } from './more-helpers.ts';
 import { catalog, Client, FIRST_LESSON, rightAnswers, signedUp, startApp, tempDir } from './helpers.ts';
@@ -29,7 +29,7 @@ describe('anonymous visitors', () => {
         assert.ok(response.status < 500, `${url} answers`);
         assert.equal(response.headers['set-cookie'], undefined, `${url} sets no session cookie`);
       }
-      assert.equal(t.store.count('sessions'), 0);
+      assert.equal((await t.store.count('sessions')), 0);
       assert.equal(journalBytes(t.dataDir), before, 'nothing was written to disk');
     } finally {
       await t.close();
@@ -40,12 +40,12 @@ describe('anonymous visitors', () => {
     const t = await startApp();
     try {
       await signedUp(t.app, 'student', 'formuser');
-      const sessionsBefore = t.store.count('sessions');
+      const sessionsBefore = (await t.store.count('sessions'));
       const visitor = new Client(t.app);
       const page = await visitor.page('/login');
       assert.equal(page.status, 200);
       assert.ok(page.headers['set-cookie'], 'the login page starts a session');
-      assert.equal(t.store.count('sessions'), sessionsBefore + 1);
+      assert.equal((await t.store.count('sessions')), sessionsBefore + 1);
       visitor.token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const login = await visitor.form('/login', { username: 'formuser', password: 'a-long-secret-1' });
       assert.equal(login.status, 303, 'the token in the form is accepted');
@@ -65,7 +65,7 @@ describe('when the disk refuses writes', () => {
     const dataDir = tempDir();
     const fs = new FaultyFs();
     const log: string[] = [];
-    const store = await Store.open(dataDir, { fs, log: (message) => log.push(message), retry: { firstMs: 5, maxMs: 20 } });
+    const store = await EmbeddedBackend.open(dataDir, { fs, log: (message) => log.push(message), retry: { firstMs: 5, maxMs: 20 } });
     const config = { ...loadConfig({ DATA_DIR: dataDir }), passwordCost: 1024 };
     const app = createApp({ config, store, catalog: catalog() });
     try {
@@ -84,7 +84,7 @@ describe('when the disk refuses writes', () => {
       assert.equal(health.status, 503);
       assert.equal(health.body.status, 'failing');
       assert.match(health.body.reason, /ENOSPC/);
-      assert.equal([...store.all('attempts')].length, 0, 'the refused answer is not shown anywhere');
+      assert.equal((await store.list('attempts')).length, 0, 'the refused answer is not shown anywhere');
 
       fs.heal();
       const started = Date.now();

@@ -2,7 +2,8 @@
 import type { AppContext } from '../context.ts';
 import { conflict, invalid, notFound, unauthorized, HttpError } from '../http/errors.ts';
 import { newId, normaliseCode, temporaryPassword } from '../ids.ts';
-import { put, remove, type Role, type User } from '../store/index.ts';
+import { insert, isConflict, put, remove, type Role, type User } from '../store/backend.ts';
+import { keys } from '../store/keys.ts';
 import { hashCost, hashPassword, passwordProblem, unusableHash, verifyPassword } from './passwords.ts';
 import type { Requester } from './throttles.ts';
 
@@ -21,8 +22,8 @@ export function presentUser(user: User): PublicUser {
   return result;
 }
 
-export function findUserByName(ctx: AppContext, username: string): User | undefined {
-  return ctx.store.find('users', 'username', username)[0];
+export async function findUserByName(ctx: AppContext, username: string): Promise<User | undefined> {
+  return (await ctx.store.find('users', 'username', username))[0];
 }
 
 export interface SignupInput {
@@ -39,12 +40,9 @@ export async function signUp(ctx: AppContext, input: SignupInput, requester: Req
   if (problem) throw invalid(`Password: ${problem}.`, 'password');
   if (input.classCode && input.role !== 'student') throw invalid('Only student accounts join a class with a code.', 'classCode');
   const classRecord = input.classCode ? await guessClassCode(ctx, requester, input.classCode) : undefined;
-  const taken = () => {
-    if (findUserByName(ctx, input.username)) throw conflict('That username is taken. Try another one.', 'username');
-  };
-  taken();
+  const taken = () => conflict('That username is taken. Try another one.', 'username');
+  if (await findUserByName(ctx, input.username)) throw taken();
   const passwordHash = await hashPassword(input.password, ctx.config.passwordCost);
-  taken(); // another signup may have taken it while we hashed
   const now = ctx.now().toISOString();
   const user: User = {
     id: newId(),
@@ -55,17 +53,23 @@ export async function signUp(ctx: AppContext, input: SignupInput, requester: Req
     mustChangePassword: false,
     createdAt: now,
   };
-  const changes = [put('users', user)];
+  const changes = [insert('users', user)];
   if (classRecord) {
-    changes.push(put('memberships', { id: `${classRecord.id}:${user.id}`, classId: classRecord.id, studentId: user.id, joinedAt: now }));
+    changes.push(put('memberships', { id: keys.membership(classRecord.id, user.id), classId: classRecord.id, studentId: user.id, joinedAt: now }));
   }
-  await ctx.store.commit(changes);
+  try {
+    await ctx.store.commit(changes);
+  } catch (error) {
+    // Another signup, here or on another instance, took the name while we hashed.
+    if (isConflict(error, 'users.username')) throw taken();
+    throw error;
+  }
   return user;
 }
 
 /** The class a typed join code opens; wrong guesses are counted and slowed down (422 when unknown, 429 when too many). */
 export async function guessClassCode(ctx: AppContext, requester: Requester, code: string) {
-  const record = await ctx.throttles.joinCodes.guess(requester, 'classCode', () => ctx.store.find('classes', 'joinCode', normaliseCode(code))[0]);
+  const record = await ctx.throttles.joinCodes.guess(requester, 'classCode', async () => (await ctx.store.find('classes', 'joinCode', normaliseCode(code)))[0]);
   if (!record) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
   return record;
 }
@@ -76,7 +80,7 @@ export async function guessClassCode(ctx: AppContext, requester: Requester, code
  */
 export async function logIn(ctx: AppContext, username: string, password: string, address: string): Promise<User> {
   await ctx.throttles.logins.check(username, address);
-  const user = findUserByName(ctx, username);
+  const user = await findUserByName(ctx, username);
   const ok = await verifyPassword(password, user?.passwordHash ?? unusableHash(ctx.config.passwordCost));
   if (!user || !ok) {
     await ctx.throttles.logins.failed(username, address);
@@ -90,7 +94,7 @@ export async function logIn(ctx: AppContext, username: string, password: string,
 async function upgradeHash(ctx: AppContext, user: User, password: string): Promise<User> {
   if (hashCost(user.passwordHash) === ctx.config.passwordCost) return user;
   const passwordHash = await hashPassword(password, ctx.config.passwordCost);
-  const fresh = ctx.store.get('users', user.id);
+  const fresh = await ctx.store.get('users', user.id);
   if (!fresh || fresh.passwordHash !== user.passwordHash) return fresh ?? user;
   const upgraded = { ...fresh, passwordHash };
   await ctx.store.commit([put('users', upgraded)]);
@@ -123,9 +127,9 @@ export async function changePassword(ctx: AppContext, user: User, change: Passwo
   if (problem) throw invalid(`New password: ${problem}.`, 'newPassword');
   if (await verifyPassword(change.next, user.passwordHash)) throw invalid('Choose a password that is different from the old one.', 'newPassword');
   const passwordHash = await hashPassword(change.next, ctx.config.passwordCost);
-  const fresh = ctx.store.get('users', user.id);
+  const fresh = await ctx.store.get('users', user.id);
   if (!fresh) throw unauthorized();
-  const otherSessions = ctx.store.find('sessions', 'userId', user.id).filter((session) => session.id !== change.keepSession);
+  const otherSessions = (await ctx.store.find('sessions', 'userId', user.id)).filter((session) => session.id !== change.keepSession);
   await ctx.store.commit([
     put('users', { ...fresh, passwordHash, mustChangePassword: false }),
     ...otherSessions.map((session) => remove('sessions', session.id)),
@@ -134,11 +138,11 @@ export async function changePassword(ctx: AppContext, user: User, change: Passwo
 
 /** A teacher's reset: a one-time password to hand over; every session of the student ends. */
 export async function resetPassword(ctx: AppContext, studentId: string): Promise<string> {
-  const student = ctx.store.get('users', studentId);
+  const student = await ctx.store.get('users', studentId);
   if (!student || student.role !== 'student') throw notFound();
   const temporary = temporaryPassword();
   const passwordHash = await hashPassword(temporary, ctx.config.passwordCost);
-  const sessions = ctx.store.find('sessions', 'userId', studentId);
+  const sessions = await ctx.store.find('sessions', 'userId', studentId);
   await ctx.store.commit([
     put('users', { ...student, passwordHash, mustChangePassword: true }),
     ...sessions.map((session) => remove('sessions', session.id)),

@@ -7,7 +7,7 @@ import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { SIGNED_IN_AGE_MS } from '../http/sessions.ts';
 import { atLeast, atMost, parseBody, requiredText, text } from '../http/validate.ts';
 import { requesterOf } from './throttles.ts';
-import type { User } from '../store/index.ts';
+import type { User } from '../store/backend.ts';
 import { changePassword, logIn, presentUser, signUp } from './accounts.ts';
 
 const username = text()

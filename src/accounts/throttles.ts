@@ -13,7 +13,7 @@
 import { isIPv6 } from 'node:net';
 import type { Request } from 'express';
 import { HttpError } from '../http/errors.ts';
-import { GrowingDelay, makeLimiter } from './limiters.ts';
+import { GrowingDelay, Limiters } from './limiters.ts';
 
 const HOUR = 60 * 60;
 
@@ -69,8 +69,13 @@ export function describeWait(seconds: number): string {
 }
 
 export class LoginThrottle {
-  private readonly pairs = new GrowingDelay('login-pair', LIMITS.passwordsPerPair, HOUR, 15 * 60);
-  private readonly addresses = new GrowingDelay('login-address', LIMITS.usernamesPerAddress, HOUR, 15 * 60);
+  private readonly pairs: GrowingDelay;
+  private readonly addresses: GrowingDelay;
+
+  constructor(limiters: Limiters) {
+    this.pairs = new GrowingDelay(limiters, 'login-pair', LIMITS.passwordsPerPair, HOUR, 15 * 60);
+    this.addresses = new GrowingDelay(limiters, 'login-address', LIMITS.usernamesPerAddress, HOUR, 15 * 60);
+  }
 
   /** Throws a 429 while this username may not be tried from this address. */
   async check(username: string, address: string): Promise<void> {
@@ -99,11 +104,12 @@ export class CodeThrottle {
   private readonly addresses: GrowingDelay;
 
   constructor(
+    limiters: Limiters,
     kind: string,
     private readonly what: string,
   ) {
-    this.sessions = new GrowingDelay(`${kind}-session`, LIMITS.codesPerSession, HOUR, 30 * 60);
-    this.addresses = new GrowingDelay(`${kind}-address`, LIMITS.codesPerAddress, HOUR, 30 * 60);
+    this.sessions = new GrowingDelay(limiters, `${kind}-session`, LIMITS.codesPerSession, HOUR, 30 * 60);
+    this.addresses = new GrowingDelay(limiters, `${kind}-address`, LIMITS.codesPerAddress, HOUR, 30 * 60);
   }
 
   async check(requester: Requester, field: string): Promise<void> {
@@ -117,21 +123,25 @@ export class CodeThrottle {
   }
 
   /** Looks a typed code up, refusing while the requester must wait and counting a miss. */
-  async guess<T>(requester: Requester, field: string, lookup: () => T | undefined): Promise<T | undefined> {
+  async guess<T>(requester: Requester, field: string, lookup: () => Promise<T | undefined>): Promise<T | undefined> {
     await this.check(requester, field);
-    const found = lookup();
+    const found = await lookup();
     if (found === undefined) await this.failed(requester);
     return found;
   }
 }
 
 export class SignupThrottle {
-  private readonly perAddress = makeLimiter('signup', LIMITS.signupsPerAddress, LIMITS.signupWindowSeconds);
+  private readonly perAddress;
+
+  constructor(private readonly limiters: Limiters) {
+    this.perAddress = limiters.make('signup', LIMITS.signupsPerAddress, LIMITS.signupWindowSeconds);
+  }
 
   /** Counts a signup from `address`, or throws a 429 once there were too many. */
   async take(address: string): Promise<void> {
     try {
-      await this.perAddress.consume(address);
+      await this.perAddress.consume(this.limiters.key(address));
     } catch (refusal) {
       if (refusal instanceof Error) throw refusal;
       const ms = (refusal as { msBeforeNext: number }).msBeforeNext;
@@ -140,10 +150,17 @@ export class SignupThrottle {
   }
 }
 
-/** All of them, one per app. */
+/** All of them, one per app, counted where `limiters` counts (shared by every instance on PostgreSQL). */
 export class Throttles {
-  readonly logins = new LoginThrottle();
-  readonly joinCodes = new CodeThrottle('join-code', 'wrong class codes');
-  readonly parentCodes = new CodeThrottle('parent-code', 'wrong codes');
-  readonly signups = new SignupThrottle();
+  readonly logins: LoginThrottle;
+  readonly joinCodes: CodeThrottle;
+  readonly parentCodes: CodeThrottle;
+  readonly signups: SignupThrottle;
+
+  constructor(limiters = new Limiters()) {
+    this.logins = new LoginThrottle(limiters);
+    this.joinCodes = new CodeThrottle(limiters, 'join-code', 'wrong class codes');
+    this.parentCodes = new CodeThrottle(limiters, 'parent-code', 'wrong codes');
+    this.signups = new SignupThrottle(limiters);
+  }
 }

@@ -5,8 +5,8 @@ import { randomInt } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { newId } from '../ids.ts';
-import { put, type Checkup, type CheckupSitting, type User } from '../store/index.ts';
-import { shardIndex } from '../store/engine.ts';
+import { insert, isConflict, put, type Checkup, type CheckupSitting, type User } from '../store/backend.ts';
+import { keys, stableBucket } from '../store/keys.ts';
 import type { BankItem, Form, ItemBank } from './bank.ts';
 import { cronbachAlpha, mean, pairedChange, round2, scoreSitting, type Score } from './stats.ts';
 
@@ -22,20 +22,27 @@ export function bankOrThrow(ctx: AppContext): ItemBank {
 
 export async function assignCheckup(ctx: AppContext, classId: string, phase: Phase, due: string | null): Promise<{ checkup: Checkup; created: boolean }> {
   bankOrThrow(ctx);
-  const existing = ctx.store.find('checkups', 'classId', classId).find((checkup) => checkup.phase === phase);
-  const checkup: Checkup = existing ? { ...existing, due } : { id: newId(), classId, phase, due, createdAt: ctx.now().toISOString() };
-  await ctx.store.commit([put('checkups', checkup)]);
-  return { checkup, created: !existing };
+  for (;;) {
+    const existing = (await ctx.store.find('checkups', 'classId', classId)).find((checkup) => checkup.phase === phase);
+    const checkup: Checkup = existing ? { ...existing, due } : { id: newId(), classId, phase, due, createdAt: ctx.now().toISOString() };
+    try {
+      await ctx.store.commit([put('checkups', checkup)]);
+      return { checkup, created: !existing };
+    } catch (error) {
+      // Assigned meanwhile from another tab or instance: update that one instead.
+      if (!isConflict(error, 'checkups.classPhase')) throw error;
+    }
+  }
 }
 
-export function checkupsOfClass(ctx: AppContext, classId: string): Checkup[] {
-  return ctx.store.find('checkups', 'classId', classId).sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
+export async function checkupsOfClass(ctx: AppContext, classId: string): Promise<Checkup[]> {
+  return (await ctx.store.find('checkups', 'classId', classId)).sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
 }
 
 /** The check-up, if this student is in its class; else 404. */
-export function checkupForStudent(ctx: AppContext, student: User, checkupId: string): Checkup {
-  const checkup = ctx.store.get('checkups', checkupId);
-  if (!checkup || !ctx.store.get('memberships', `${checkup.classId}:${student.id}`)) throw notFound('We could not find that check-up.');
+export async function checkupForStudent(ctx: AppContext, student: User, checkupId: string): Promise<Checkup> {
+  const checkup = await ctx.store.get('checkups', checkupId);
+  if (!checkup || !(await ctx.store.get('memberships', keys.membership(checkup.classId, student.id)))) throw notFound('We could not find that check-up.');
   return checkup;
 }
 
@@ -46,7 +53,7 @@ export function checkupForStudent(ctx: AppContext, student: User, checkupId: str
  */
 export function formFor(classId: string, studentId: string, phase: Phase): Form {
   if (phase === 'booster') return 'C';
-  const firstA = shardIndex(`${classId}:${studentId}`, 2) === 0;
+  const firstA = stableBucket([classId, studentId], 2) === 0;
   return (phase === 'before') === firstA ? 'A' : 'B';
 }
 
@@ -63,33 +70,37 @@ export function orderItems(items: BankItem[], random: (n: number) => number = ra
   throw new Error('Could not order the check-up items');
 }
 
-function sittingId(checkupId: string, studentId: string): string {
-  return `${checkupId}:${studentId}`;
-}
-
 export async function ensureSitting(ctx: AppContext, checkup: Checkup, student: User): Promise<CheckupSitting> {
-  const existing = ctx.store.get('checkupSittings', sittingId(checkup.id, student.id));
+  const existing = await ctx.store.get('checkupSittings', keys.sitting(checkup.id, student.id));
   if (existing) return existing;
   const bank = bankOrThrow(ctx);
   const form = formFor(checkup.classId, student.id, checkup.phase);
   const sitting: CheckupSitting = {
-    id: sittingId(checkup.id, student.id),
+    id: keys.sitting(checkup.id, student.id),
     checkupId: checkup.id,
     studentId: student.id,
     form,
     itemIds: orderItems(bank.form(form)),
     startedAt: ctx.now().toISOString(),
   };
-  await ctx.store.commit([put('checkupSittings', sitting)]);
-  return sitting;
+  try {
+    await ctx.store.commit([insert('checkupSittings', sitting)]);
+    return sitting;
+  } catch (error) {
+    // Opened twice at once (two tabs, two instances): the first order stands for both.
+    if (!isConflict(error)) throw error;
+    const first = await ctx.store.get('checkupSittings', sitting.id);
+    if (!first) throw error;
+    return first;
+  }
 }
 
-function responsesOf(ctx: AppContext, checkupId: string, studentId: string) {
-  return ctx.store.find('checkupResponses', 'studentId', studentId).filter((response) => response.checkupId === checkupId);
+async function responsesOf(ctx: AppContext, checkupId: string, studentId: string) {
+  return (await ctx.store.find('checkupResponses', 'studentId', studentId)).filter((response) => response.checkupId === checkupId);
 }
 
-export function sittingProgress(ctx: AppContext, sitting: CheckupSitting) {
-  const answered = new Set(responsesOf(ctx, sitting.checkupId, sitting.studentId).map((response) => response.itemId));
+export async function sittingProgress(ctx: AppContext, sitting: CheckupSitting) {
+  const answered = new Set((await responsesOf(ctx, sitting.checkupId, sitting.studentId)).map((response) => response.itemId));
   const next = sitting.itemIds.find((id) => !answered.has(id)) ?? null;
   return { answered: answered.size, total: sitting.itemIds.length, next };
 }
@@ -101,27 +112,33 @@ export async function recordResponse(
   input: { itemId: string; manipulative: number; confidence: number },
 ): Promise<{ answered: number; total: number }> {
   const sitting = await ensureSitting(ctx, checkup, student);
-  const { next, answered, total } = sittingProgress(ctx, sitting);
+  const { next, answered, total } = await sittingProgress(ctx, sitting);
   // The page shows an item's public id; responses are stored under the bank's id.
   const itemId = bankOrThrow(ctx).byPublicId.get(input.itemId)?.id ?? '';
-  const id = `${checkup.id}:${student.id}:${itemId}`;
-  if (itemId && ctx.store.get('checkupResponses', id)) throw conflict('You have already rated this item.', 'itemId');
+  const id = keys.checkupResponse(checkup.id, student.id, itemId);
+  const alreadyRated = () => conflict('You have already rated this item.', 'itemId');
+  if (itemId && (await ctx.store.get('checkupResponses', id))) throw alreadyRated();
   if (itemId !== next) throw conflict(next ? 'That is not the next item. Reload the page.' : 'You have finished this check-up.', 'itemId');
-  await ctx.store.commit([
-    put('checkupResponses', { id, checkupId: checkup.id, studentId: student.id, itemId, manipulative: input.manipulative, confidence: input.confidence, at: ctx.now().toISOString() }),
-  ]);
+  try {
+    await ctx.store.commit([
+      insert('checkupResponses', { id, checkupId: checkup.id, studentId: student.id, itemId, manipulative: input.manipulative, confidence: input.confidence, at: ctx.now().toISOString() }),
+    ]);
+  } catch (error) {
+    if (isConflict(error)) throw alreadyRated(); // the same answer sent twice at once
+    throw error;
+  }
   return { answered: answered + 1, total };
 }
 
-export function isComplete(ctx: AppContext, checkup: Checkup, studentId: string): boolean {
-  const sitting = ctx.store.get('checkupSittings', sittingId(checkup.id, studentId));
-  return sitting ? sittingProgress(ctx, sitting).next === null : false;
+export async function isComplete(ctx: AppContext, checkup: Checkup, studentId: string): Promise<boolean> {
+  const sitting = await ctx.store.get('checkupSittings', keys.sitting(checkup.id, studentId));
+  return sitting ? (await sittingProgress(ctx, sitting)).next === null : false;
 }
 
-export function checkupStatus(ctx: AppContext, checkup: Checkup, studentId: string): 'not_started' | 'in_progress' | 'completed' {
-  const sitting = ctx.store.get('checkupSittings', sittingId(checkup.id, studentId));
+export async function checkupStatus(ctx: AppContext, checkup: Checkup, studentId: string): Promise<'not_started' | 'in_progress' | 'completed'> {
+  const sitting = await ctx.store.get('checkupSittings', keys.sitting(checkup.id, studentId));
   if (!sitting) return 'not_started';
-  return sittingProgress(ctx, sitting).next === null ? 'completed' : 'in_progress';
+  return (await sittingProgress(ctx, sitting)).next === null ? 'completed' : 'in_progress';
 }
 
 interface ScoredSitting extends Score {
@@ -130,11 +147,11 @@ interface ScoredSitting extends Score {
 }
 
 /** A finished sitting's scores; null when not finished. */
-export function scoreOf(ctx: AppContext, checkup: Checkup, studentId: string): ScoredSitting | null {
-  if (!isComplete(ctx, checkup, studentId)) return null;
+export async function scoreOf(ctx: AppContext, checkup: Checkup, studentId: string): Promise<ScoredSitting | null> {
+  if (!(await isComplete(ctx, checkup, studentId))) return null;
   const bank = bankOrThrow(ctx);
-  const sitting = ctx.store.get('checkupSittings', sittingId(checkup.id, studentId))!;
-  const byItem = new Map(responsesOf(ctx, checkup.id, studentId).map((response) => [response.itemId, response]));
+  const sitting = (await ctx.store.get('checkupSittings', keys.sitting(checkup.id, studentId)))!;
+  const byItem = new Map((await responsesOf(ctx, checkup.id, studentId)).map((response) => [response.itemId, response]));
   const items = sitting.itemIds.map((id) => {
     const item = bank.items.get(id)!;
     const response = byItem.get(id)!;
@@ -171,21 +188,25 @@ export interface FormReliability {
  * pairs, from every finished sitting of the form (before, after or booster).
  * Shown only from MIN_REPORT_N students, like the rest of the report.
  */
-export function formReliability(ctx: AppContext, classId: string): FormReliability[] {
+export async function formReliability(ctx: AppContext, classId: string): Promise<FormReliability[]> {
   const bank = bankOrThrow(ctx);
-  const students = ctx.store.find('memberships', 'classId', classId).map((membership) => membership.studentId);
-  const checkups = checkupsOfClass(ctx, classId);
+  const students = (await ctx.store.find('memberships', 'classId', classId)).map((membership) => membership.studentId);
+  const checkups = await checkupsOfClass(ctx, classId);
+  const sittings: ScoredSitting[] = [];
+  for (const studentId of students) {
+    for (const checkup of checkups) {
+      const scored = await scoreOf(ctx, checkup, studentId);
+      if (scored) sittings.push(scored);
+    }
+  }
   return (['A', 'B', 'C'] as Form[]).map((form) => {
     const pairIds = [...new Set(bank.form(form).map((item) => item.pairId))];
     const rows: number[][] = [];
-    for (const studentId of students) {
-      for (const checkup of checkups) {
-        const scored = scoreOf(ctx, checkup, studentId);
-        if (!scored || scored.form !== form) continue;
-        const byPair = pairDiscernments(scored);
-        // Sittings of retired items measured other pairs: they cannot join this figure.
-        if (pairIds.every((pairId) => byPair.has(pairId))) rows.push(pairIds.map((pairId) => byPair.get(pairId)!));
-      }
+    for (const scored of sittings) {
+      if (scored.form !== form) continue;
+      const byPair = pairDiscernments(scored);
+      // Sittings of retired items measured other pairs: they cannot join this figure.
+      if (pairIds.every((pairId) => byPair.has(pairId))) rows.push(pairIds.map((pairId) => byPair.get(pairId)!));
     }
     const suppressed = rows.length < MIN_REPORT_N;
     const alpha = suppressed ? null : cronbachAlpha(rows);
@@ -198,19 +219,24 @@ export function presentScore(score: Score) {
 }
 
 /** The class report: before vs after for students who took both, and per technique. */
-export function classReport(ctx: AppContext, classId: string) {
+export async function classReport(ctx: AppContext, classId: string) {
   const bank = bankOrThrow(ctx);
-  const checkups = checkupsOfClass(ctx, classId);
+  const checkups = await checkupsOfClass(ctx, classId);
   const before = checkups.find((checkup) => checkup.phase === 'before');
   const after = checkups.find((checkup) => checkup.phase === 'after');
-  const students = ctx.store.find('memberships', 'classId', classId).map((membership) => membership.studentId);
-  const pairs = students
-    .map((studentId) => ({ studentId, before: before && scoreOf(ctx, before, studentId), after: after && scoreOf(ctx, after, studentId) }))
+  const students = (await ctx.store.find('memberships', 'classId', classId)).map((membership) => membership.studentId);
+  const scored = await Promise.all(
+    students.map(async (studentId) => ({ studentId, before: before && (await scoreOf(ctx, before, studentId)), after: after && (await scoreOf(ctx, after, studentId)) })),
+  );
+  const pairs = scored
     .filter((entry): entry is { studentId: string; before: ScoredSitting; after: ScoredSitting } => Boolean(entry.before && entry.after));
   const pairedN = pairs.length;
-  const completed = Object.fromEntries(checkups.map((checkup) => [checkup.phase, students.filter((id) => isComplete(ctx, checkup, id)).length]));
+  const completed: Record<string, number> = {};
+  for (const checkup of checkups) {
+    completed[checkup.phase] = (await Promise.all(students.map((id) => isComplete(ctx, checkup, id)))).filter(Boolean).length;
+  }
   if (pairedN < MIN_REPORT_N) {
-    return { pairedN, minimum: MIN_REPORT_N, completed, suppressed: true as const, before: null, after: null, change: null, perTechnique: [], reliability: formReliability(ctx, classId) };
+    return { pairedN, minimum: MIN_REPORT_N, completed, suppressed: true as const, before: null, after: null, change: null, perTechnique: [], reliability: await formReliability(ctx, classId) };
   }
   const summary = (scores: Score[]) => ({
     discernment: round2(mean(scores.map((s) => s.discernment))),
@@ -218,7 +244,7 @@ export function classReport(ctx: AppContext, classId: string) {
     manipulativeMean: round2(mean(scores.map((s) => s.manipulativeMean))),
   });
   const interval = (change: ReturnType<typeof pairedChange>) => ({ mean: round2(change.mean), ci95: [round2(change.ci95[0]), round2(change.ci95[1])] as [number, number] });
-  const reliability = formReliability(ctx, classId);
+  const reliability = await formReliability(ctx, classId);
   const pairDiscernment = (scored: ScoredSitting, technique: string) => {
     const items = scored.items.filter((item) => item.technique === technique);
     const m = items.filter((item) => item.manipulative).map((item) => item.rating);
@@ -255,27 +281,33 @@ export function classReport(ctx: AppContext, classId: string) {
 
 /** A random id per student per class, made the first time the class's data is exported. */
 export async function researchIds(ctx: AppContext, classId: string, studentIds: string[]): Promise<Map<string, string>> {
-  const ids = new Map(ctx.store.find('researchIds', 'classId', classId).map((record) => [record.studentId, record.token]));
-  const missing = studentIds.filter((id) => !ids.has(id));
-  if (missing.length) {
-    const records = missing.map((studentId) => ({ id: `${classId}:${studentId}`, classId, studentId, token: `p-${newId().slice(0, 10)}` }));
-    await ctx.store.commit(records.map((record) => put('researchIds', record)));
-    for (const record of records) ids.set(record.studentId, record.token);
+  for (;;) {
+    const ids = new Map((await ctx.store.find('researchIds', 'classId', classId)).map((record) => [record.studentId, record.token]));
+    const missing = studentIds.filter((id) => !ids.has(id));
+    if (!missing.length) return ids;
+    const records = missing.map((studentId) => ({ id: keys.researchId(classId, studentId), classId, studentId, token: `p-${newId().slice(0, 10)}` }));
+    try {
+      await ctx.store.commit(records.map((record) => insert('researchIds', record)));
+      for (const record of records) ids.set(record.studentId, record.token);
+      return ids;
+    } catch (error) {
+      // Two exports at once: keep the ids the other one made, never two per student.
+      if (!isConflict(error)) throw error;
+    }
   }
-  return ids;
 }
 
 export async function checkupCsvRows(ctx: AppContext, classId: string): Promise<string[][]> {
   const bank = bankOrThrow(ctx);
-  const checkups = checkupsOfClass(ctx, classId);
-  const students = ctx.store.find('memberships', 'classId', classId).map((membership) => membership.studentId);
+  const checkups = await checkupsOfClass(ctx, classId);
+  const students = (await ctx.store.find('memberships', 'classId', classId)).map((membership) => membership.studentId);
   const tokens = await researchIds(ctx, classId, students);
   const rows: string[][] = [['participant', 'phase', 'form', 'position', 'item id', 'pair id', 'technique', 'item kind', 'manipulative rating', 'confidence', 'answered on']];
   for (const checkup of checkups) {
     for (const studentId of students) {
-      const sitting = ctx.store.get('checkupSittings', sittingId(checkup.id, studentId));
+      const sitting = await ctx.store.get('checkupSittings', keys.sitting(checkup.id, studentId));
       if (!sitting) continue;
-      const byItem = new Map(responsesOf(ctx, checkup.id, studentId).map((response) => [response.itemId, response]));
+      const byItem = new Map((await responsesOf(ctx, checkup.id, studentId)).map((response) => [response.itemId, response]));
       sitting.itemIds.forEach((itemId, position) => {
         const response = byItem.get(itemId);
         const item = bank.items.get(itemId);
@@ -301,10 +333,12 @@ export async function checkupCsvRows(ctx: AppContext, classId: string): Promise<
 }
 
 /** One student's check-ups in a class, for their teacher: status, and scores once finished. */
-export function studentCheckupScores(ctx: AppContext, classId: string, studentId: string) {
+export async function studentCheckupScores(ctx: AppContext, classId: string, studentId: string) {
   if (!ctx.catalog.bank) return [];
-  return checkupsOfClass(ctx, classId).map((checkup) => {
-    const score = scoreOf(ctx, checkup, studentId);
-    return { phase: checkup.phase, status: checkupStatus(ctx, checkup, studentId), score: score ? presentScore(score) : null };
-  });
+  return Promise.all(
+    (await checkupsOfClass(ctx, classId)).map(async (checkup) => {
+      const score = await scoreOf(ctx, checkup, studentId);
+      return { phase: checkup.phase, status: await checkupStatus(ctx, checkup, studentId), score: score ? presentScore(score) : null };
+    }),
+  );
 }

@@ -42,7 +42,7 @@ export function checkupRoutes(ctx: AppContext): Router {
   const student = requireUser('student');
 
   router.post('/classes/:classId/checkups', teacher, async (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const input = parseBody(assignSchema, req);
     const { checkup, created } = await assignCheckup(ctx, record.id, input.phase, input.due);
     afterWrite(req, res, { checkup: { id: checkup.id, phase: checkup.phase, due: checkup.due } }, `/classes/${record.id}#checkups`, created ? 201 : 200);
@@ -50,9 +50,9 @@ export function checkupRoutes(ctx: AppContext): Router {
 
   router.get('/checkups/:checkupId', student, async (req, res) => {
     const me = currentUser(req);
-    const checkup = checkupForStudent(ctx, me, String(req.params.checkupId));
+    const checkup = await checkupForStudent(ctx, me, String(req.params.checkupId));
     const sitting = await ensureSitting(ctx, checkup, me);
-    const { answered, total, next } = sittingProgress(ctx, sitting);
+    const { answered, total, next } = await sittingProgress(ctx, sitting);
     const item = next ? bankOrThrow(ctx).items.get(next)! : null;
     reply(
       req,
@@ -65,11 +65,11 @@ export function checkupRoutes(ctx: AppContext): Router {
 
   router.post('/checkups/:checkupId/responses', student, async (req, res) => {
     const me = currentUser(req);
-    const checkup = checkupForStudent(ctx, me, String(req.params.checkupId));
+    const checkup = await checkupForStudent(ctx, me, String(req.params.checkupId));
     if (!wantsJson(req)) {
       // Re-show the same item with the message next to the scale that is missing.
       const sitting = await ensureSitting(ctx, checkup, me);
-      const { answered, total, next } = sittingProgress(ctx, sitting);
+      const { answered, total, next } = await sittingProgress(ctx, sitting);
       formPage(res, 'checkups/take', { title: PHASE_TITLES[checkup.phase], checkup, answered, total, item: next ? bankOrThrow(ctx).items.get(next) : null });
     }
     const input = parseBody(responseSchema, req);
@@ -77,14 +77,14 @@ export function checkupRoutes(ctx: AppContext): Router {
     afterWrite(req, res, progress, progress.answered === progress.total ? `/checkups/${checkup.id}/result` : `/checkups/${checkup.id}`);
   });
 
-  router.get('/checkups/:checkupId/result', student, (req, res) => {
+  router.get('/checkups/:checkupId/result', student, async (req, res) => {
     const me = currentUser(req);
-    const checkup = checkupForStudent(ctx, me, String(req.params.checkupId));
-    const score = scoreOf(ctx, checkup, me.id);
+    const checkup = await checkupForStudent(ctx, me, String(req.params.checkupId));
+    const score = await scoreOf(ctx, checkup, me.id);
     if (!score) throw conflict('Finish the check-up first to see your result.');
     const bank = bankOrThrow(ctx);
-    const beforeCheckup = checkup.phase === 'before' ? undefined : checkupsOfClass(ctx, checkup.classId).find((c) => c.phase === 'before');
-    const before = beforeCheckup ? scoreOf(ctx, beforeCheckup, me.id) : null;
+    const beforeCheckup = checkup.phase === 'before' ? undefined : (await checkupsOfClass(ctx, checkup.classId)).find((c) => c.phase === 'before');
+    const before = beforeCheckup ? await scoreOf(ctx, beforeCheckup, me.id) : null;
     const items = score.items.map((item) => ({ id: item.publicId, technique: item.manipulative ? item.technique : null, techniqueName: item.manipulative ? bank.techniques[item.technique] : null, manipulative: item.manipulative, rating: item.rating, explanation: item.explanation, html: item.html }));
     reply(
       req,
@@ -101,15 +101,15 @@ export function checkupRoutes(ctx: AppContext): Router {
     );
   });
 
-  router.get('/classes/:classId/checkup-report', teacher, (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
-    const report = classReport(ctx, record.id);
-    const checkups = checkupsOfClass(ctx, record.id);
+  router.get('/classes/:classId/checkup-report', teacher, async (req, res) => {
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const report = await classReport(ctx, record.id);
+    const checkups = await checkupsOfClass(ctx, record.id);
     reply(req, res, 'checkups/report', { title: `${record.name}: check-up results`, record, report, checkups, phases: PHASES }, { report });
   });
 
   router.get('/classes/:classId/checkup.csv', teacher, async (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const rows = await checkupCsvRows(ctx, record.id);
     res.type('text/csv; charset=utf-8');
     res.attachment('checkup-items.csv');

@@ -3,67 +3,70 @@ import type { AppContext } from '../context.ts';
 import { forbidden, invalid, notFound } from '../http/errors.ts';
 import { newId, randomCode } from '../ids.ts';
 import { decodeAnswers } from '../learning/answer-codec.ts';
-import { attemptsOf, isOverdue, NOT_STARTED, progressByLesson, today, type LessonProgress } from '../learning/progress.ts';
-import { put, remove, type Assignment, type ClassRecord, type User } from '../store/index.ts';
+import { attemptsOf, isOverdue, NOT_STARTED, progressOfStudents, today, type LessonProgress } from '../learning/progress.ts';
+import { insert, isConflict, put, remove, type Assignment, type ClassRecord, type User } from '../store/backend.ts';
+import { keys } from '../store/keys.ts';
 
 const JOIN_CODE_LENGTH = 6;
 
-function uniqueJoinCode(ctx: AppContext): string {
+/**
+ * Saves the class with a fresh join code, drawing again if another class
+ * (on any instance) holds the code already: the store's unique key decides.
+ */
+async function saveWithNewCode(ctx: AppContext, record: Omit<ClassRecord, 'joinCode'>): Promise<ClassRecord> {
   for (;;) {
-    const code = randomCode(JOIN_CODE_LENGTH);
-    if (ctx.store.find('classes', 'joinCode', code).length === 0) return code;
+    const withCode = { ...record, joinCode: randomCode(JOIN_CODE_LENGTH) };
+    try {
+      await ctx.store.commit([put('classes', withCode)]);
+      return withCode;
+    } catch (error) {
+      if (!isConflict(error, 'classes.joinCode')) throw error;
+    }
   }
 }
 
 export async function createClass(ctx: AppContext, teacher: User, name: string): Promise<ClassRecord> {
-  const record: ClassRecord = { id: newId(), teacherId: teacher.id, name, joinCode: uniqueJoinCode(ctx), createdAt: ctx.now().toISOString() };
-  await ctx.store.commit([put('classes', record)]);
-  return record;
+  return saveWithNewCode(ctx, { id: newId(), teacherId: teacher.id, name, createdAt: ctx.now().toISOString() });
 }
 
 /** A new code; the old one stops working at once. */
 export async function regenerateJoinCode(ctx: AppContext, record: ClassRecord): Promise<ClassRecord> {
-  const updated = { ...record, joinCode: uniqueJoinCode(ctx) };
-  await ctx.store.commit([put('classes', updated)]);
-  return updated;
+  return saveWithNewCode(ctx, record);
 }
 
 /**
  * The class, if this user may see it as its teacher. Another teacher's class
  * is 404 (not theirs to know about); a student of the class gets 403.
  */
-export function classForTeacher(ctx: AppContext, user: User, classId: string): ClassRecord {
-  const record = ctx.store.get('classes', classId);
+export async function classForTeacher(ctx: AppContext, user: User, classId: string): Promise<ClassRecord> {
+  const record = await ctx.store.get('classes', classId);
   if (!record) throw notFound();
   if (user.role === 'teacher' && record.teacherId === user.id) return record;
-  if (user.role === 'student' && ctx.store.get('memberships', `${classId}:${user.id}`)) throw forbidden('Only the class teacher can see this page.');
+  if (user.role === 'student' && (await ctx.store.get('memberships', keys.membership(classId, user.id)))) throw forbidden('Only the class teacher can see this page.');
   throw notFound();
 }
 
-export function classesOfTeacher(ctx: AppContext, teacherId: string): ClassRecord[] {
-  return ctx.store.find('classes', 'teacherId', teacherId).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+export async function classesOfTeacher(ctx: AppContext, teacherId: string): Promise<ClassRecord[]> {
+  return (await ctx.store.find('classes', 'teacherId', teacherId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
-export function studentsOf(ctx: AppContext, classId: string): User[] {
-  return ctx.store
-    .find('memberships', 'classId', classId)
-    .map((membership) => ctx.store.get('users', membership.studentId))
-    .filter((user): user is User => user !== undefined)
+export async function studentsOf(ctx: AppContext, classId: string): Promise<User[]> {
+  const memberships = await ctx.store.find('memberships', 'classId', classId);
+  return (await ctx.store.getMany('users', memberships.map((membership) => membership.studentId)))
     .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.username.localeCompare(b.username));
 }
 
 /** A student of this class, else 404. */
-export function studentInClass(ctx: AppContext, classId: string, studentId: string): User {
-  const student = ctx.store.get('memberships', `${classId}:${studentId}`) ? ctx.store.get('users', studentId) : undefined;
+export async function studentInClass(ctx: AppContext, classId: string, studentId: string): Promise<User> {
+  const student = (await ctx.store.get('memberships', keys.membership(classId, studentId))) ? await ctx.store.get('users', studentId) : undefined;
   if (!student) throw notFound('That student is not in this class.');
   return student;
 }
 
-export function assignmentsOf(ctx: AppContext, classId: string): Assignment[] {
+export async function assignmentsOf(ctx: AppContext, classId: string): Promise<Assignment[]> {
   const order = (lessonId: string) => ctx.catalog.lesson(lessonId)?.order ?? 999;
   // A lesson removed from the course since it was assigned is left out, not shown broken.
-  return ctx.store
-    .find('assignments', 'classId', classId)
+  return (await ctx.store.find('assignments', 'classId', classId))
     .filter((assignment) => ctx.catalog.lesson(assignment.lessonId) !== undefined)
     .sort((a, b) => (a.due ?? '9999').localeCompare(b.due ?? '9999') || order(a.lessonId) - order(b.lessonId));
 }
@@ -71,29 +74,40 @@ export function assignmentsOf(ctx: AppContext, classId: string): Assignment[] {
 /** Assigning a lesson twice changes its due date instead of adding a second row. */
 export async function assignLesson(ctx: AppContext, classId: string, lessonId: string, due: string | null): Promise<{ assignment: Assignment; created: boolean }> {
   if (!ctx.catalog.lesson(lessonId)) throw invalid(`There is no lesson "${lessonId}".`, 'lessonId');
-  const existing = ctx.store.find('assignments', 'classId', classId).find((assignment) => assignment.lessonId === lessonId);
-  const assignment: Assignment = existing
-    ? { ...existing, due }
-    : { id: newId(), classId, lessonId, due, createdAt: ctx.now().toISOString() };
-  await ctx.store.commit([put('assignments', assignment)]);
-  return { assignment, created: !existing };
+  for (;;) {
+    const existing = (await ctx.store.find('assignments', 'classId', classId)).find((assignment) => assignment.lessonId === lessonId);
+    const assignment: Assignment = existing
+      ? { ...existing, due }
+      : { id: newId(), classId, lessonId, due, createdAt: ctx.now().toISOString() };
+    try {
+      await ctx.store.commit([put('assignments', assignment)]);
+      return { assignment, created: !existing };
+    } catch (error) {
+      // The same lesson was assigned meanwhile (another tab or instance): update that one instead.
+      if (!isConflict(error, 'assignments.classLesson')) throw error;
+    }
+  }
 }
 
 export async function unassignLesson(ctx: AppContext, classId: string, assignmentId: string): Promise<void> {
-  const assignment = ctx.store.get('assignments', assignmentId);
+  const assignment = await ctx.store.get('assignments', assignmentId);
   if (!assignment || assignment.classId !== classId) throw notFound('That assignment does not exist.');
   await ctx.store.commit([remove('assignments', assignmentId)]);
 }
 
 export async function joinClass(ctx: AppContext, student: User, record: ClassRecord): Promise<void> {
-  const id = `${record.id}:${student.id}`;
-  if (ctx.store.get('memberships', id)) return;
-  await ctx.store.commit([put('memberships', { id, classId: record.id, studentId: student.id, joinedAt: ctx.now().toISOString() })]);
+  const id = keys.membership(record.id, student.id);
+  if (await ctx.store.get('memberships', id)) return;
+  try {
+    await ctx.store.commit([insert('memberships', { id, classId: record.id, studentId: student.id, joinedAt: ctx.now().toISOString() })]);
+  } catch (error) {
+    if (!isConflict(error)) throw error; // joined twice at once: once is enough
+  }
 }
 
 export async function removeFromClass(ctx: AppContext, classId: string, studentId: string): Promise<void> {
-  const id = `${classId}:${studentId}`;
-  if (!ctx.store.get('memberships', id)) throw notFound('That student is not in this class.');
+  const id = keys.membership(classId, studentId);
+  if (!(await ctx.store.get('memberships', id))) throw notFound('That student is not in this class.');
   await ctx.store.commit([remove('memberships', id)]);
 }
 
@@ -113,13 +127,13 @@ export interface ClassOverview {
   perLesson: { lessonId: string; title: string; passed: number; inProgress: number; notStarted: number; averageBest: number | null; overdue: number }[];
 }
 
-export function classOverview(ctx: AppContext, record: ClassRecord): ClassOverview {
-  const students = studentsOf(ctx, record.id);
-  const assignments = assignmentsOf(ctx, record.id);
+export async function classOverview(ctx: AppContext, record: ClassRecord): Promise<ClassOverview> {
+  const [students, assignments] = await Promise.all([studentsOf(ctx, record.id), assignmentsOf(ctx, record.id)]);
   const day = today(ctx.now());
   const cells = new Map<string, Map<string, MatrixCell>>();
+  const progressOf = await progressOfStudents(ctx.store, students.map((student) => student.id));
   for (const student of students) {
-    const progress = progressByLesson(ctx.store, student.id);
+    const progress = progressOf.get(student.id)!;
     const row = new Map<string, MatrixCell>();
     for (const assignment of assignments) {
       const cell = progress.get(assignment.lessonId) ?? NOT_STARTED;
@@ -148,8 +162,8 @@ export function classOverview(ctx: AppContext, record: ClassRecord): ClassOvervi
   return { record, students, assignments, cells, perLesson };
 }
 
-export function studentAttempts(ctx: AppContext, studentId: string) {
-  return attemptsOf(ctx.store, studentId)
+export async function studentAttempts(ctx: AppContext, studentId: string) {
+  return (await attemptsOf(ctx.store, studentId))
     .reverse()
     .map((attempt) => ({
       id: attempt.id,
@@ -174,13 +188,13 @@ export interface OptionTally {
  * Per question of one quiz: how many students chose each option in their
  * latest attempt, so a teacher sees which misconception to discuss.
  */
-export function questionTallies(ctx: AppContext, classId: string, lessonId: string) {
+export async function questionTallies(ctx: AppContext, classId: string, lessonId: string) {
   const quiz = ctx.catalog.quiz(lessonId);
   if (!quiz) return { respondents: 0, questions: [] };
-  const latest = studentsOf(ctx, classId)
-    .map((student) => attemptsOf(ctx.store, student.id, lessonId).at(-1))
-    .filter((attempt) => attempt !== undefined)
-    .map((attempt) => decodeAnswers(ctx.store, attempt.answers));
+  const students = await studentsOf(ctx, classId);
+  const latestAttempts = (await Promise.all(students.map(async (student) => (await attemptsOf(ctx.store, student.id, lessonId)).at(-1))))
+    .filter((attempt) => attempt !== undefined);
+  const latest = await Promise.all(latestAttempts.map((attempt) => decodeAnswers(ctx.store, attempt.answers)));
   const questions = quiz.questions.map((question) => {
     const options: OptionTally[] = question.options.map((option) => ({ optionId: option.id, text: option.text, correct: option.correct, chosen: 0 }));
     let right = 0;

@@ -4,7 +4,7 @@ import type { ClassOverview } from './classes.ts';
 import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
 import { classIntervals } from '../practice/records.ts';
 
-export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
+export async function presentClassPage(ctx: AppContext, overview: ClassOverview) {
   const { record, students, assignments, cells, perLesson } = overview;
   const assignedIds = new Set(assignments.map((assignment) => assignment.lessonId));
   const json = {
@@ -19,17 +19,19 @@ export function presentClassPage(ctx: AppContext, overview: ClassOverview) {
     ),
     summary: perLesson,
   };
-  const checkups = checkupsOfClass(ctx, record.id).map((checkup) => ({
-    id: checkup.id,
-    phase: checkup.phase,
-    due: checkup.due,
-    completed: students.filter((student) => isComplete(ctx, checkup, student.id)).length,
-  }));
+  const checkups = await Promise.all(
+    (await checkupsOfClass(ctx, record.id)).map(async (checkup) => ({
+      id: checkup.id,
+      phase: checkup.phase,
+      due: checkup.due,
+      completed: (await Promise.all(students.map((student) => isComplete(ctx, checkup, student.id)))).filter(Boolean).length,
+    })),
+  );
   return {
     json: { ...json, checkups },
     checkups,
     hasBank: Boolean(ctx.catalog.bank),
-    boosterIntervals: classIntervals(ctx.store, record.id),
+    boosterIntervals: await classIntervals(ctx.store, record.id),
     record,
     students,
     assignments: assignments.map((assignment) => ({ ...assignment, lesson: ctx.catalog.lesson(assignment.lessonId)! })),

@@ -37,72 +37,72 @@ export function classRoutes(ctx: AppContext): Router {
   const teacher = requireUser('teacher');
 
   router.post('/classes', teacher, async (req, res) => {
-    formPage(res, 'home/teacher', { title: 'Your classes', ...teacherHome(ctx, currentUser(req)) });
+    formPage(res, 'home/teacher', { title: 'Your classes', ...(await teacherHome(ctx, currentUser(req))) });
     const { name } = parseBody(createClassSchema, req);
     const record = await createClass(ctx, currentUser(req), name);
     afterWrite(req, res, { class: { id: record.id, name: record.name, joinCode: record.joinCode } }, `/classes/${record.id}`);
   });
 
-  router.get('/classes/:classId', requireUser(), (req, res) => {
+  router.get('/classes/:classId', requireUser(), async (req, res) => {
     const user = currentUser(req);
-    const record = classForTeacher(ctx, user, String(req.params.classId));
+    const record = await classForTeacher(ctx, user, String(req.params.classId));
     const day = today(ctx.now());
-    ctx.pages.send(req, res, `class:${record.id}:${user.id}`, ctx.versions.classPage(record.id, day), () => {
-      const page = presentClassPage(ctx, classOverview(ctx, record));
+    await ctx.pages.send(req, res, `class:${record.id}:${user.id}`, await ctx.versions.classPage(record.id, day), async () => {
+      const page = await presentClassPage(ctx, await classOverview(ctx, record));
       return { view: 'classes/show', locals: { title: record.name, ...page, today: day, user, currentPath: req.path }, json: page.json };
     });
   });
 
   router.post('/classes/:classId/join-code', teacher, async (req, res) => {
-    const record = await regenerateJoinCode(ctx, classForTeacher(ctx, currentUser(req), String(req.params.classId)));
+    const record = await regenerateJoinCode(ctx, await classForTeacher(ctx, currentUser(req), String(req.params.classId)));
     afterWrite(req, res, { class: { id: record.id, name: record.name, joinCode: record.joinCode } }, `/classes/${record.id}`, 200);
   });
 
   router.post('/classes/:classId/assignments', teacher, async (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const input = parseBody(assignSchema, req);
     const { assignment, created } = await assignLesson(ctx, record.id, input.lessonId, input.due);
     afterWrite(req, res, { assignment: { id: assignment.id, lessonId: assignment.lessonId, due: assignment.due } }, `/classes/${record.id}#assignments`, created ? 201 : 200);
   });
 
   const unassign = async (req: import('express').Request, res: import('express').Response) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     await unassignLesson(ctx, record.id, String(req.params.assignmentId));
     afterWrite(req, res, { ok: true }, `/classes/${record.id}#assignments`, 200);
   };
   router.delete('/classes/:classId/assignments/:assignmentId', teacher, unassign);
   router.post('/classes/:classId/assignments/:assignmentId/delete', teacher, unassign);
 
-  router.get('/classes/:classId/progress.csv', teacher, (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+  router.get('/classes/:classId/progress.csv', teacher, async (req, res) => {
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const filename = `${record.name.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-|-$/g, '') || 'class'}-progress.csv`;
     res.type('text/csv; charset=utf-8');
     res.attachment(filename);
-    res.send(progressCsv(ctx, classOverview(ctx, record)));
+    res.send(progressCsv(ctx, await classOverview(ctx, record)));
   });
 
-  router.get('/classes/:classId/roster', teacher, (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
-    const overview = classOverview(ctx, record);
+  router.get('/classes/:classId/roster', teacher, async (req, res) => {
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const overview = await classOverview(ctx, record);
     reply(req, res, 'classes/roster', { title: `${record.name}: roster`, record, students: overview.students }, {
       class: { id: record.id, name: record.name, joinCode: record.joinCode },
       students: overview.students.map((student) => ({ id: student.id, username: student.username, displayName: student.displayName })),
     });
   });
 
-  router.get('/classes/:classId/lessons/:lessonId', teacher, (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+  router.get('/classes/:classId/lessons/:lessonId', teacher, async (req, res) => {
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const lesson = ctx.catalog.lesson(String(req.params.lessonId));
     if (!lesson) throw notFound('There is no such lesson.');
-    const tallies = questionTallies(ctx, record.id, lesson.id);
+    const tallies = await questionTallies(ctx, record.id, lesson.id);
     reply(req, res, 'classes/question-results', { title: `${lesson.title}: answers in ${record.name}`, record, lesson, tallies }, { lessonId: lesson.id, ...tallies });
   });
 
-  router.get('/classes/:classId/students/:studentId', teacher, (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
-    const student = studentInClass(ctx, record.id, String(req.params.studentId));
-    const attempts = studentAttempts(ctx, student.id);
-    const checkups = studentCheckupScores(ctx, record.id, student.id);
+  router.get('/classes/:classId/students/:studentId', teacher, async (req, res) => {
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const student = await studentInClass(ctx, record.id, String(req.params.studentId));
+    const attempts = await studentAttempts(ctx, student.id);
+    const checkups = await studentCheckupScores(ctx, record.id, student.id);
     reply(req, res, 'classes/student', { title: student.displayName, record, student, attempts, checkups }, {
       student: { id: student.id, username: student.username, displayName: student.displayName },
       attempts,
@@ -111,24 +111,24 @@ export function classRoutes(ctx: AppContext): Router {
   });
 
   router.post('/classes/:classId/students/:studentId/reset-password', teacher, async (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
-    const student = studentInClass(ctx, record.id, String(req.params.studentId));
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const student = await studentInClass(ctx, record.id, String(req.params.studentId));
     const temporaryPassword = await resetPassword(ctx, student.id);
     // Shown exactly once: 201 with the page that shows it, not a redirect.
     reply(req, res, 'classes/reset-slip', { title: 'Temporary password', record, student, temporaryPassword }, { temporaryPassword }, 201);
   });
 
-  router.get('/classes/:classId/students/:studentId/export', teacher, (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
-    const student = studentInClass(ctx, record.id, String(req.params.studentId));
+  router.get('/classes/:classId/students/:studentId/export', teacher, async (req, res) => {
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const student = await studentInClass(ctx, record.id, String(req.params.studentId));
     res.attachment(`framecheck-${student.username}.json`);
-    res.json(exportStudentData(ctx, student.id));
+    res.json(await exportStudentData(ctx, student.id));
   });
 
   router.post('/classes/:classId/students/:studentId/erase', teacher, async (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
-    const student = studentInClass(ctx, record.id, String(req.params.studentId));
-    formPage(res, 'classes/student', { title: student.displayName, record, student, attempts: studentAttempts(ctx, student.id), checkups: studentCheckupScores(ctx, record.id, student.id) });
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const student = await studentInClass(ctx, record.id, String(req.params.studentId));
+    formPage(res, 'classes/student', { title: student.displayName, record, student, attempts: await studentAttempts(ctx, student.id), checkups: await studentCheckupScores(ctx, record.id, student.id) });
     const { confirm } = parseBody(eraseSchema, req);
     if (confirm.toLowerCase() !== student.username.toLowerCase()) throw invalid('Type the username exactly to confirm.', 'confirm');
     await eraseStudent(ctx, student.id);
@@ -136,12 +136,12 @@ export function classRoutes(ctx: AppContext): Router {
   });
 
   router.post('/classes/:classId/students/:studentId/remove', teacher, async (req, res) => {
-    const record = classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     await removeFromClass(ctx, record.id, String(req.params.studentId));
     afterWrite(req, res, { ok: true }, `/classes/${record.id}`, 200);
   });
 
-  router.get('/join', requireUser('student'), (req, res) => {
+  router.get('/join', requireUser('student'), async (req, res) => {
     reply(req, res, 'classes/join', { title: 'Join a class', values: { classCode: req.query.code ?? '' } }, {});
   });
 

@@ -11,7 +11,7 @@ import { parseCardBlock } from './cards.ts';
 import { lessonFrontMatterSchema, quizSchema } from './schema.ts';
 import { parseLesson, parseQuiz } from './catalog.ts';
 import { scanDeniedNames } from './deny-names.ts';
-import { checkQuizValidity, tooOneSided, VALIDITY_RULES, type ValidityStats } from './quiz-validity.ts';
+import { checkQuizValidity, tooOneSided, VALIDITY_RULES, type RawQuestion, type ValidityStats } from './quiz-validity.ts';
 
 /** The numbers the rules use. */
 export const RULES = {
@@ -585,14 +585,6 @@ export function checkLesson(file: string, source: string, denyHosts: readonly st
 }
 
 // ---------------------------------------------------------------- quizzes
-
-interface RawQuestion {
-  id?: unknown;
-  kind?: unknown;
-  pair?: unknown;
-  cards?: unknown;
-  options?: unknown;
-}
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];

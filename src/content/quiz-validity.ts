@@ -40,7 +40,8 @@ interface RawCard {
   manipulative?: unknown;
 }
 
-interface RawQuestion {
+/** A quiz question as the YAML holds it, before validation (shared with the checker). */
+export interface RawQuestion {
   id?: unknown;
   kind?: unknown;
   pair?: unknown;

@@ -16,10 +16,10 @@ export function familyRoutes(ctx: AppContext): Router {
   const student = requireUser('student');
   const parent = requireUser('parent');
 
-  router.get('/family', student, (req, res) => {
+  router.get('/family', student, async (req, res) => {
     const me = currentUser(req);
-    const adults = linkedAdults(ctx, me.id);
-    const codes = openCodes(ctx, me.id);
+    const adults = await linkedAdults(ctx, me.id);
+    const codes = await openCodes(ctx, me.id);
     reply(req, res, 'families/family', { title: 'Your family', adults, codes }, { adults, codes });
   });
 
@@ -40,18 +40,18 @@ export function familyRoutes(ctx: AppContext): Router {
   });
 
   router.post('/children', parent, async (req, res) => {
-    formPage(res, 'home/parent', { title: 'Your children', ...parentHome(ctx, currentUser(req)) });
+    formPage(res, 'home/parent', { title: 'Your children', ...(await parentHome(ctx, currentUser(req))) });
     const { code } = parseBody(linkSchema, req);
     const child = await linkChild(ctx, currentUser(req), code, requesterOf(req));
     afterWrite(req, res, { child: { id: child.id, displayName: child.displayName } }, `/children/${child.id}`);
   });
 
-  router.get('/children/:studentId', parent, (req, res) => {
-    const child = linkedChild(ctx, currentUser(req), String(req.params.studentId));
-    const progress = childProgress(ctx, child);
-    const timeline = childTimeline(ctx, child);
-    const checkups = childCheckups(ctx, child);
-    const practice = childPractice(ctx, child.id);
+  router.get('/children/:studentId', parent, async (req, res) => {
+    const child = await linkedChild(ctx, currentUser(req), String(req.params.studentId));
+    const progress = await childProgress(ctx, child);
+    const timeline = await childTimeline(ctx, child);
+    const checkups = await childCheckups(ctx, child);
+    const practice = await childPractice(ctx, child.id);
     reply(req, res, 'families/child', { title: child.displayName, child, progress, timeline, checkups, practice }, {
       checkups,
       practice,

@@ -2,7 +2,7 @@
 // state which roles may use them.
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.ts';
-import type { Role, User } from '../store/index.ts';
+import type { Role, User } from '../store/backend.ts';
 import { forbidden, unauthorized } from './errors.ts';
 import { wantsJson } from './respond.ts';
 
@@ -18,9 +18,9 @@ const ALLOWED_BEFORE_NEW_PASSWORD = new Set(['/password', '/logout', '/session',
 const STATIC_FILE = /\.(?:css|svg|png|ico|js|woff2?)$/;
 
 export function loadUser(ctx: AppContext): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const userId = req.session?.userId;
-    const user = userId ? ctx.store.get('users', userId) : undefined;
+    const user = userId ? await ctx.store.get('users', userId) : undefined;
     if (user) {
       req.user = user;
       res.locals.user = user;

@@ -28,7 +28,7 @@ export class PageCache {
    * Sends the page for `key` at `version`, rendering it (HTML or JSON, as
    * asked) only when the cached copy is missing or older.
    */
-  send(req: Request, res: Response, key: string, version: string, build: () => { view: string; locals: Record<string, unknown>; json: unknown }): void {
+  async send(req: Request, res: Response, key: string, version: string, build: () => Promise<{ view: string; locals: Record<string, unknown>; json: unknown }>): Promise<void> {
     const json = wantsJson(req);
     let entry = this.entries.get(key);
     if (!entry || entry.version !== version) {
@@ -37,7 +37,7 @@ export class PageCache {
     }
     const token = req.csrfToken?.() ?? '';
     if (json) {
-      entry.json ??= JSON.stringify(build().json);
+      entry.json ??= JSON.stringify((await build()).json);
       res.type('application/json').send(entry.json);
       return;
     }
@@ -45,7 +45,7 @@ export class PageCache {
       res.type('html').send(entry.html.replaceAll(TOKEN_PLACEHOLDER, token));
       return;
     }
-    const { view, locals } = build();
+    const { view, locals } = await build();
     const target = entry;
     res.render(view, { ...locals, csrfToken: TOKEN_PLACEHOLDER }, (error, html) => {
       if (error) {
@@ -55,6 +55,20 @@ export class PageCache {
       target.html = html;
       res.type('html').send(html.replaceAll(TOKEN_PLACEHOLDER, token));
     });
+  }
+
+  /** Forgets every page (another instance changed data, or the change feed reconnected). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Forgets these pages, and every page whose key starts with one of the prefixes. */
+  forget(keys: string[], prefixes: string[] = []): void {
+    for (const key of keys) this.entries.delete(key);
+    if (!prefixes.length) return;
+    for (const key of this.entries.keys()) {
+      if (prefixes.some((prefix) => key.startsWith(prefix))) this.entries.delete(key);
+    }
   }
 
   private remember(key: string, entry: Entry): void {

@@ -3,7 +3,7 @@
 // HTTPS (directly or through a trusted proxy).
 import session from 'express-session';
 import type { RequestHandler } from 'express';
-import { put, remove, type Store } from '../store/index.ts';
+import { put, remove, type StoreBackend } from '../store/backend.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -22,16 +22,17 @@ export const SIGNED_IN_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 
 class PersistentSessionStore extends session.Store {
   constructor(
-    private readonly store: Store,
+    private readonly store: StoreBackend,
     private readonly now: () => Date,
   ) {
     super();
   }
 
   override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
-    const record = this.store.get('sessions', sid);
-    if (!record || new Date(record.expiresAt) <= this.now()) return callback(null, null);
-    callback(null, record.data as unknown as session.SessionData);
+    this.store.get('sessions', sid).then((record) => {
+      if (!record || new Date(record.expiresAt) <= this.now()) return callback(null, null);
+      callback(null, record.data as unknown as session.SessionData);
+    }, callback);
   }
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
@@ -46,7 +47,6 @@ class PersistentSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    if (!this.store.get('sessions', sid)) return callback?.();
     this.store.commit([remove('sessions', sid)]).then(() => callback?.(), callback);
   }
 
@@ -56,7 +56,7 @@ class PersistentSessionStore extends session.Store {
   }
 }
 
-export function sessions(store: Store, secret: string, now: () => Date = () => new Date()): RequestHandler {
+export function sessions(store: StoreBackend, secret: string, now: () => Date = () => new Date()): RequestHandler {
   return session({
     name: 'framecheck.sid',
     secret,
@@ -69,8 +69,8 @@ export function sessions(store: Store, secret: string, now: () => Date = () => n
 }
 
 /** Deletes sessions that have expired; run at start-up and now and then. */
-export async function pruneExpiredSessions(store: Store, now: Date): Promise<number> {
-  const expired = [...store.all('sessions')].filter((record) => new Date(record.expiresAt) <= now);
+export async function pruneExpiredSessions(store: StoreBackend, now: Date): Promise<number> {
+  const expired = (await store.list('sessions')).filter((record) => new Date(record.expiresAt) <= now);
   if (expired.length) await store.commit(expired.map((record) => remove('sessions', record.id)));
   return expired.length;
 }

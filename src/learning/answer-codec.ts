@@ -5,7 +5,7 @@
 // of the quiz file gets a new shape, and old attempts still decode exactly.
 import { createHash } from 'node:crypto';
 import type { Quiz } from '../content/catalog.ts';
-import type { QuizShape, Store } from '../store/index.ts';
+import type { QuizShape, StoreBackend } from '../store/backend.ts';
 import type { Answers } from './grading.ts';
 
 const shapes = new WeakMap<Quiz, QuizShape>();
@@ -34,9 +34,9 @@ export function encodeAnswers(shape: QuizShape, answers: Answers): string {
   return `${shape.id}:${positions.join('|')}`;
 }
 
-export function decodeAnswers(store: Store, packed: string): Answers {
+export async function decodeAnswers(store: StoreBackend, packed: string): Promise<Answers> {
   const at = packed.indexOf(':');
-  const shape = store.get('quizShapes', packed.slice(0, at));
+  const shape = await store.get('quizShapes', packed.slice(0, at));
   const answers: Answers = {};
   if (!shape) return answers;
   packed

@@ -3,7 +3,8 @@ import type { AppContext } from '../context.ts';
 import type { Quiz } from '../content/catalog.ts';
 import { notFound } from '../http/errors.ts';
 import { newId } from '../ids.ts';
-import { put, type Attempt, type User } from '../store/index.ts';
+import { insert, isConflict, put, type Attempt, type StoreBackend, type User } from '../store/backend.ts';
+import { keys } from '../store/keys.ts';
 import { gradeQuiz, shuffled, type Answers, type Grade } from './grading.ts';
 import { decodeAnswers, encodeAnswers, quizShape } from './answer-codec.ts';
 import { attemptsOf } from './progress.ts';
@@ -23,9 +24,13 @@ export function quizOrThrow(ctx: AppContext, lessonId: string): Quiz {
 
 /** The first time a student opens a lesson it counts as "in progress". */
 export async function recordLessonOpen(ctx: AppContext, student: User, lessonId: string): Promise<void> {
-  const id = `${student.id}:${lessonId}`;
-  if (ctx.store.get('lessonOpens', id)) return;
-  await ctx.store.commit([put('lessonOpens', { id, studentId: student.id, lessonId, at: ctx.now().toISOString() })]);
+  const id = keys.lessonOpen(student.id, lessonId);
+  if (await ctx.store.get('lessonOpens', id)) return;
+  try {
+    await ctx.store.commit([insert('lessonOpens', { id, studentId: student.id, lessonId, at: ctx.now().toISOString() })]);
+  } catch (error) {
+    if (!isConflict(error)) throw error; // opened in two tabs at once: the first time is kept
+  }
 }
 
 /**
@@ -54,10 +59,16 @@ export function presentQuiz(quiz: Quiz, seed: string) {
   };
 }
 
-export function quizSeed(ctx: AppContext, user: User, lessonId: string): string {
-  const attemptNumber = user.role === 'student' ? attemptsOf(ctx.store, user.id, lessonId).length + 1 : 0;
+export async function quizSeed(ctx: AppContext, user: User, lessonId: string): Promise<string> {
+  const attemptNumber = user.role === 'student' ? (await attemptsOf(ctx.store, user.id, lessonId)).length + 1 : 0;
   return `${user.id}:${lessonId}:${attemptNumber}`;
 }
+
+/**
+ * Quiz shapes known to be in the store. A shape's id is its content's hash
+ * and shapes are never deleted, so once stored a submission need not look it up.
+ */
+const storedShapes = new WeakMap<StoreBackend, Set<string>>();
 
 export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, answers: Answers): Promise<{ attempt: Attempt; grade: Grade }> {
   const grade = gradeQuiz(quiz, answers);
@@ -73,7 +84,11 @@ export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, ans
     passed: grade.passed,
     answers: encodeAnswers(shape, answers),
   };
-  await ctx.store.commit([...(ctx.store.get('quizShapes', shape.id) ? [] : [put('quizShapes', shape)]), put('attempts', attempt)]);
+  let known = storedShapes.get(ctx.store);
+  if (!known) storedShapes.set(ctx.store, (known = new Set()));
+  const shapeStored = known.has(shape.id) || (await ctx.store.get('quizShapes', shape.id)) !== undefined;
+  await ctx.store.commit([...(shapeStored ? [] : [put('quizShapes', shape)]), put('attempts', attempt)]);
+  known.add(shape.id);
   return { attempt, grade };
 }
 
@@ -94,15 +109,15 @@ export function presentAttempt(quiz: Quiz, grade: Grade) {
 }
 
 /** A student's own attempt, else 404. */
-export function ownAttempt(ctx: AppContext, student: User, lessonId: string, attemptId: string): Attempt {
-  const attempt = ctx.store.get('attempts', attemptId);
+export async function ownAttempt(ctx: AppContext, student: User, lessonId: string, attemptId: string): Promise<Attempt> {
+  const attempt = await ctx.store.get('attempts', attemptId);
   if (!attempt || attempt.studentId !== student.id || attempt.lessonId !== lessonId) throw notFound('We could not find that attempt.');
   return attempt;
 }
 
 /** Everything the result page shows: each question with the learner's choice, the right answer and why. */
-export function attemptReview(ctx: AppContext, quiz: Quiz, attempt: Attempt, seed: string) {
-  const grade = gradeQuiz(quiz, decodeAnswers(ctx.store, attempt.answers));
+export async function attemptReview(ctx: AppContext, quiz: Quiz, attempt: Attempt, seed: string) {
+  const grade = gradeQuiz(quiz, await decodeAnswers(ctx.store, attempt.answers));
   const shown = presentQuiz(quiz, seed);
   const byQuestion = new Map(grade.results.map((result) => [result.questionId, result]));
   return {

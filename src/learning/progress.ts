@@ -1,6 +1,6 @@
 // A student's standing in each lesson, derived from attempts and lesson opens.
 import type { Catalog } from '../content/catalog.ts';
-import type { Store, Attempt } from '../store/index.ts';
+import type { StoreBackend, Attempt, LessonOpen } from '../store/backend.ts';
 
 export type Status = 'not_started' | 'in_progress' | 'passed';
 
@@ -13,24 +13,47 @@ export interface LessonProgress {
 
 export const NOT_STARTED: LessonProgress = { status: 'not_started', bestPercent: null, attempts: 0, lastAttemptAt: null };
 
-export function attemptsOf(store: Store, studentId: string, lessonId?: string): Attempt[] {
-  const attempts = store.find('attempts', 'studentId', studentId);
+export async function attemptsOf(store: StoreBackend, studentId: string, lessonId?: string): Promise<Attempt[]> {
+  const attempts = await store.find('attempts', 'studentId', studentId);
   return (lessonId ? attempts.filter((attempt) => attempt.lessonId === lessonId) : attempts).sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** One pass over the student's attempts and opens: lessonId -> progress. */
-export function progressByLesson(store: Store, studentId: string): Map<string, LessonProgress> {
+export async function progressByLesson(store: StoreBackend, studentId: string): Promise<Map<string, LessonProgress>> {
+  const [opens, attempts] = await Promise.all([store.find('lessonOpens', 'studentId', studentId), store.find('attempts', 'studentId', studentId)]);
+  return progressFrom(opens, attempts);
+}
+
+/** progressByLesson for many students at once (a class page): studentId -> lessonId -> progress. */
+export async function progressOfStudents(store: StoreBackend, studentIds: string[]): Promise<Map<string, Map<string, LessonProgress>>> {
+  const [opens, attempts] = await Promise.all([store.findAny('lessonOpens', 'studentId', studentIds), store.findAny('attempts', 'studentId', studentIds)]);
+  const opensOf = byStudent(opens);
+  const attemptsOfStudent = byStudent(attempts);
+  return new Map(studentIds.map((studentId) => [studentId, progressFrom(opensOf.get(studentId) ?? [], attemptsOfStudent.get(studentId) ?? [])]));
+}
+
+function byStudent<T extends { studentId: string }>(records: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const record of records) {
+    const group = groups.get(record.studentId);
+    if (group) group.push(record);
+    else groups.set(record.studentId, [record]);
+  }
+  return groups;
+}
+
+function progressFrom(opens: LessonOpen[], attempts: Attempt[]): Map<string, LessonProgress> {
   const result = new Map<string, LessonProgress>();
   const entry = (lessonId: string) => {
     let progress = result.get(lessonId);
     if (!progress) result.set(lessonId, (progress = { ...NOT_STARTED }));
     return progress;
   };
-  for (const open of store.find('lessonOpens', 'studentId', studentId)) {
+  for (const open of opens) {
     const progress = entry(open.lessonId);
     if (progress.status === 'not_started') progress.status = 'in_progress';
   }
-  for (const attempt of store.find('attempts', 'studentId', studentId)) {
+  for (const attempt of attempts) {
     const progress = entry(attempt.lessonId);
     progress.attempts += 1;
     progress.bestPercent = Math.max(progress.bestPercent ?? 0, attempt.percent);
@@ -49,10 +72,11 @@ export interface StudentAssignment {
 }
 
 /** Lessons assigned in any of the student's classes; the earlier due date wins. */
-export function assignmentsForStudent(store: Store, catalog: Catalog, studentId: string): StudentAssignment[] {
+export async function assignmentsForStudent(store: StoreBackend, catalog: Catalog, studentId: string): Promise<StudentAssignment[]> {
   const byLesson = new Map<string, StudentAssignment>();
-  for (const membership of store.find('memberships', 'studentId', studentId)) {
-    for (const assignment of store.find('assignments', 'classId', membership.classId)) {
+  const memberships = await store.find('memberships', 'studentId', studentId);
+  for (const membership of memberships) {
+    for (const assignment of await store.find('assignments', 'classId', membership.classId)) {
       const lesson = catalog.lesson(assignment.lessonId);
       if (!lesson) continue;
       const known = byLesson.get(lesson.id);

@@ -21,9 +21,9 @@ export function learningRoutes(ctx: AppContext): Router {
   const router = Router();
   const signedIn = requireUser();
 
-  router.get('/lessons', signedIn, (req, res) => {
+  router.get('/lessons', signedIn, async (req, res) => {
     const user = currentUser(req);
-    const progress = user.role === 'student' ? progressByLesson(ctx.store, user.id) : null;
+    const progress = user.role === 'student' ? await progressByLesson(ctx.store, user.id) : null;
     const lessons = ctx.catalog.lessons.map((lesson) => ({
       id: lesson.id,
       title: lesson.title,
@@ -35,7 +35,7 @@ export function learningRoutes(ctx: AppContext): Router {
     reply(req, res, 'learning/lessons', { title: 'The course', lessons }, { lessons });
   });
 
-  router.get('/glossary', signedIn, (req, res) => {
+  router.get('/glossary', signedIn, async (req, res) => {
     const terms = glossary(ctx);
     reply(req, res, 'learning/glossary', { title: 'Glossary of techniques', terms }, { terms });
   });
@@ -70,11 +70,11 @@ export function learningRoutes(ctx: AppContext): Router {
     }, json);
   });
 
-  router.get('/lessons/:lessonId/quiz', signedIn, (req, res) => {
+  router.get('/lessons/:lessonId/quiz', signedIn, async (req, res) => {
     const user = currentUser(req);
     const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
-    const quiz = presentQuiz(quizOrThrow(ctx, lesson.id), quizSeed(ctx, user, lesson.id));
-    const attempts = user.role === 'student' ? attemptsOf(ctx.store, user.id, lesson.id) : [];
+    const quiz = presentQuiz(quizOrThrow(ctx, lesson.id), await quizSeed(ctx, user, lesson.id));
+    const attempts = user.role === 'student' ? await attemptsOf(ctx.store, user.id, lesson.id) : [];
     const best = attempts.reduce<number | null>((top, attempt) => Math.max(top ?? 0, attempt.percent), null);
     reply(req, res, 'learning/quiz', { title: `Quiz: ${lesson.title}`, lesson, quiz, attemptCount: attempts.length, best, values: {} }, {
       quiz: { lessonId: quiz.lessonId, passPercent: quiz.passPercent, questions: quiz.questions.map(({ cardsHtml: _html, source: _source, ...question }) => question) },
@@ -94,14 +94,14 @@ export function learningRoutes(ctx: AppContext): Router {
     res.redirect(303, `/lessons/${lesson.id}/quiz/attempts/${attempt.id}`);
   });
 
-  router.get('/lessons/:lessonId/quiz/attempts/:attemptId', requireUser('student'), (req, res) => {
+  router.get('/lessons/:lessonId/quiz/attempts/:attemptId', requireUser('student'), async (req, res) => {
     const student = currentUser(req);
     const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
     const quiz = quizOrThrow(ctx, lesson.id);
-    const attempt = ownAttempt(ctx, student, lesson.id, String(req.params.attemptId));
-    const all = attemptsOf(ctx.store, student.id, lesson.id);
+    const attempt = await ownAttempt(ctx, student, lesson.id, String(req.params.attemptId));
+    const all = await attemptsOf(ctx.store, student.id, lesson.id);
     const number = all.findIndex((candidate) => candidate.id === attempt.id) + 1;
-    const review = attemptReview(ctx, quiz, attempt, `${student.id}:${lesson.id}:${number}`);
+    const review = await attemptReview(ctx, quiz, attempt, `${student.id}:${lesson.id}:${number}`);
     const best = Math.max(...all.map((candidate) => candidate.percent));
     reply(req, res, 'learning/result', { title: `Your result: ${lesson.title}`, lesson, quiz, review, attempt, number, best, next: ctx.catalog.lessons[ctx.catalog.lessons.indexOf(lesson) + 1] }, {
       attempt: { id: attempt.id, at: attempt.at, ...presentAttempt(quiz, review.grade) },

@@ -9,7 +9,7 @@ import { gradeQuiz, shuffled, type Answers, type Grade } from '../learning/gradi
 import { decodeAnswers } from '../learning/answer-codec.ts';
 import { questionOrder, quizIds } from '../learning/public-ids.ts';
 import { today } from '../learning/progress.ts';
-import type { BoosterResult, ClassRecord, ScenarioRun, User } from '../store/index.ts';
+import type { BoosterResult, ClassRecord, ScenarioRun, User } from '../store/backend.ts';
 import { studentsOf } from '../classes/classes.ts';
 import { boosterSchedule, intervalsFor, parseBoosterId, type ScheduledBooster } from './boosters.ts';
 import type { BoosterPool, BoosterQuestion, Scenario, ScenarioNode } from './content.ts';
@@ -60,12 +60,12 @@ function transcript(scenario: Scenario, run: Pick<ScenarioRun, 'steps'> | undefi
 }
 
 /** What the scenario page shows a user: a student's own run, or anyone else's preview of the first step. */
-export function scenarioPage(ctx: AppContext, user: User, lesson: Lesson, scenario: Scenario) {
-  const run = user.role === 'student' ? currentRun(ctx.store, user.id, lesson.id) : undefined;
+export async function scenarioPage(ctx: AppContext, user: User, lesson: Lesson, scenario: Scenario) {
+  const run = user.role === 'student' ? await currentRun(ctx.store, user.id, lesson.id) : undefined;
   const position = positionAfter(scenario, run?.steps ?? []);
   const ending = position.kind === 'ending' ? presentEnding(scenario, lesson, run!, position) : null;
   const node = position.kind === 'node' ? presentNode(position.nodeId, position.node) : null;
-  const finishedBefore = user.role === 'student' && scenarioRunsOf(ctx.store, user.id, lesson.id).some((candidate) => candidate.endingId !== null);
+  const finishedBefore = user.role === 'student' && (await scenarioRunsOf(ctx.store, user.id, lesson.id)).some((candidate) => candidate.endingId !== null);
   return {
     scenario,
     history: transcript(scenario, run),
@@ -78,14 +78,14 @@ export function scenarioPage(ctx: AppContext, user: User, lesson: Lesson, scenar
 }
 
 export async function chooseReply(ctx: AppContext, student: User, lesson: Lesson, scenario: Scenario, choiceId: string) {
-  const existing = currentRun(ctx.store, student.id, lesson.id);
+  const existing = await currentRun(ctx.store, student.id, lesson.id);
   const at = ctx.now().toISOString();
   // The last run has ended: only "play again" starts a new one.
   if (existing && existing.endingId !== null) throw invalid('This chat has ended. Play it again to pick other replies.', 'choiceId');
   const base = existing;
   const steps = base?.steps ?? [];
   const { step, next } = choose(scenario, steps, choiceId);
-  const run: ScenarioRun = { ...(base ?? newRun(ctx.store, student.id, lesson.id, at)), steps: [...steps, { ...step, at }] };
+  const run: ScenarioRun = { ...(base ?? (await newRun(ctx.store, student.id, lesson.id, at))), steps: [...steps, { ...step, at }] };
   if (next.kind === 'ending') {
     run.endingId = next.endingId;
     run.finishedAt = at;
@@ -96,30 +96,32 @@ export async function chooseReply(ctx: AppContext, student: User, lesson: Lesson
 
 /** Play again: a fresh run from the first step (earlier runs stay, for the teacher and the map). */
 export async function restartScenario(ctx: AppContext, student: User, lesson: Lesson, scenario: Scenario) {
-  const existing = currentRun(ctx.store, student.id, lesson.id);
-  if (!existing || existing.steps.length > 0) await saveRun(ctx.store, newRun(ctx.store, student.id, lesson.id, ctx.now().toISOString()));
+  const existing = await currentRun(ctx.store, student.id, lesson.id);
+  if (!existing || existing.steps.length > 0) await saveRun(ctx.store, await newRun(ctx.store, student.id, lesson.id, ctx.now().toISOString()));
   return { node: presentNode(scenario.start, scenario.nodes[scenario.start]) };
 }
 
 // ---------------------------------------------------------------- boosters
 
 /** The booster schedule of a student, from their passes, their classes' intervals and what they finished. */
-export function scheduleOf(ctx: AppContext, studentId: string) {
+export async function scheduleOf(ctx: AppContext, studentId: string) {
   const firstPass = new Map<string, string>();
-  for (const attempt of ctx.store.find('attempts', 'studentId', studentId)) {
+  for (const attempt of await ctx.store.find('attempts', 'studentId', studentId)) {
     if (!attempt.passed) continue;
     const known = firstPass.get(attempt.lessonId);
     if (!known || attempt.at < known) firstPass.set(attempt.lessonId, attempt.at);
   }
-  const classes = ctx.store.find('memberships', 'studentId', studentId).map((membership) => ({
-    assigned: new Set(ctx.store.find('assignments', 'classId', membership.classId).map((assignment) => assignment.lessonId)),
-    intervals: classIntervals(ctx.store, membership.classId),
-  }));
+  const classes = await Promise.all(
+    (await ctx.store.find('memberships', 'studentId', studentId)).map(async (membership) => ({
+      assigned: new Set((await ctx.store.find('assignments', 'classId', membership.classId)).map((assignment) => assignment.lessonId)),
+      intervals: await classIntervals(ctx.store, membership.classId),
+    })),
+  );
   return boosterSchedule({
     passes: [...firstPass].filter(([lessonId]) => ctx.catalog.lesson(lessonId)).map(([lessonId, at]) => ({ lessonId, passedOn: at.slice(0, 10) })),
     intervals: (lessonId) => intervalsFor(lessonId, classes),
     hasSet: (lessonId, set) => (ctx.catalog.practice.pool(lessonId)?.set(set).length ?? 0) > 0,
-    completions: boosterResultsOf(ctx.store, studentId),
+    completions: await boosterResultsOf(ctx.store, studentId),
     today: today(ctx.now()),
   });
 }
@@ -137,9 +139,9 @@ export interface DueBooster {
 }
 
 /** A booster that has come due for this student, else 404 (another student's or a future one is not theirs to know). */
-export function dueBoosterOrThrow(ctx: AppContext, student: User, id: string): DueBooster {
+export async function dueBoosterOrThrow(ctx: AppContext, student: User, id: string): Promise<DueBooster> {
   const parsed = parseBoosterId(id);
-  const booster = parsed ? scheduleOf(ctx, student.id).due.find((candidate) => candidate.id === id) : undefined;
+  const booster = parsed ? (await scheduleOf(ctx, student.id)).due.find((candidate) => candidate.id === id) : undefined;
   const pool = booster ? ctx.catalog.practice.pool(booster.lessonId) : undefined;
   if (!booster || !pool) throw notFound('There is no such practice set for you yet.');
   const questions = pool.set(booster.set);
@@ -199,8 +201,8 @@ export function presentBoosterResult(due: DueBooster, result: BoosterResult) {
 }
 
 /** The student's own result of a booster, else 404. */
-export function ownBoosterResult(ctx: AppContext, student: User, due: DueBooster, resultId: string): BoosterResult {
-  const result = ctx.store.get('boosterResults', resultId);
+export async function ownBoosterResult(ctx: AppContext, student: User, due: DueBooster, resultId: string): Promise<BoosterResult> {
+  const result = await ctx.store.get('boosterResults', resultId);
   if (!result || result.studentId !== student.id || result.boosterId !== due.booster.id) throw notFound('We could not find that result.');
   return result;
 }
@@ -229,12 +231,12 @@ export function boosterReview(due: DueBooster, result: BoosterResult, seed: stri
 // ---------------------------------------------------------------- the technique map
 
 /** Everything a student has answered that says something about a technique (docs/mastery.md). */
-export function evidenceOf(ctx: AppContext, studentId: string): Evidence[] {
+export async function evidenceOf(ctx: AppContext, studentId: string): Promise<Evidence[]> {
   const evidence: Evidence[] = [];
-  for (const attempt of ctx.store.find('attempts', 'studentId', studentId)) {
+  for (const attempt of await ctx.store.find('attempts', 'studentId', studentId)) {
     const quiz = ctx.catalog.quiz(attempt.lessonId);
     if (!quiz) continue;
-    const grade = gradeQuiz(quiz, decodeAnswers(ctx.store, attempt.answers));
+    const grade = gradeQuiz(quiz, await decodeAnswers(ctx.store, attempt.answers));
     quiz.questions.forEach((question, index) => {
       const technique = techniqueOfQuestion(quiz.lessonId, question);
       if (technique) evidence.push({ technique, correct: grade.results[index].correct, at: attempt.at, source: 'quiz' });
@@ -242,18 +244,18 @@ export function evidenceOf(ctx: AppContext, studentId: string): Evidence[] {
   }
   // A scenario counts once, by its first run: replays are for exploring the other paths.
   const firstRuns = new Map<string, ScenarioRun>();
-  for (const run of scenarioRunsOf(ctx.store, studentId)) if (!firstRuns.has(run.lessonId) && run.steps.length) firstRuns.set(run.lessonId, run);
+  for (const run of await scenarioRunsOf(ctx.store, studentId)) if (!firstRuns.has(run.lessonId) && run.steps.length) firstRuns.set(run.lessonId, run);
   for (const run of firstRuns.values()) {
     const scenario = ctx.catalog.practice.scenario(run.lessonId);
     if (!scenario) continue;
     feedback(scenario, run.steps).forEach((step, index) => evidence.push({ technique: step.technique, correct: step.spotted, at: run.steps[index].at, source: 'scenario' }));
   }
-  for (const result of boosterResultsOf(ctx.store, studentId)) {
+  for (const result of await boosterResultsOf(ctx.store, studentId)) {
     for (const item of result.items) evidence.push({ technique: item.technique, correct: item.correct, at: result.at, source: 'booster' });
   }
   const bank = ctx.catalog.bank;
   if (bank) {
-    for (const response of ctx.store.find('checkupResponses', 'studentId', studentId)) {
+    for (const response of await ctx.store.find('checkupResponses', 'studentId', studentId)) {
       const item = bank.items.get(response.itemId);
       if (!item) continue;
       // 1-7 scale, 4 in the middle: right means on the right side of the middle.
@@ -266,8 +268,8 @@ export function evidenceOf(ctx: AppContext, studentId: string): Evidence[] {
 
 const TECHNIQUE_IDS = TECHNIQUES.map((technique) => technique.id);
 
-export function studentMastery(ctx: AppContext, studentId: string) {
-  const map = masteryMap(TECHNIQUE_IDS, evidenceOf(ctx, studentId), ctx.now());
+export async function studentMastery(ctx: AppContext, studentId: string) {
+  const map = masteryMap(TECHNIQUE_IDS, await evidenceOf(ctx, studentId), ctx.now());
   return TECHNIQUES.map((technique) => {
     const mastery = map.get(technique.id)!;
     const lessonId = Object.entries(LESSON_TECHNIQUE).find(([, id]) => id === technique.id)?.[0] ?? null;
@@ -275,40 +277,53 @@ export function studentMastery(ctx: AppContext, studentId: string) {
   });
 }
 
+/** Per lesson with a chat: whether the student finished it, and the ending and path of their last finished run (never reply text). */
+function scenarioSummaries(ctx: AppContext, runs: ScenarioRun[]) {
+  return ctx.catalog.lessons
+    .filter((lesson) => ctx.catalog.practice.scenario(lesson.id))
+    .map((lesson) => {
+      const scenario = ctx.catalog.practice.scenario(lesson.id)!;
+      const finished = runs.filter((run) => run.lessonId === lesson.id && run.endingId !== null);
+      const last = finished.at(-1);
+      if (!last) return { lessonId: lesson.id, title: lesson.title, finished: false as const };
+      const steps = feedback(scenario, last.steps);
+      return {
+        lessonId: lesson.id,
+        title: lesson.title,
+        finished: true as const,
+        runs: finished.length,
+        endingId: last.endingId!,
+        kind: scenario.endings[last.endingId!]?.kind ?? null,
+        path: last.steps.map((step) => step.nodeId),
+        spotted: steps.filter((step) => step.spotted).length,
+        steps: steps.length,
+        finishedAt: last.finishedAt!,
+      };
+    });
+}
+
 /** The teacher's view: levels per student and technique, the class level, what to revisit, boosters and chat endings. */
-export function classPractice(ctx: AppContext, record: ClassRecord) {
-  const students = studentsOf(ctx, record.id);
-  const rows = students.map((student) => {
-    const levels = studentMastery(ctx, student.id);
-    const schedule = scheduleOf(ctx, student.id);
-    const scenarios = ctx.catalog.lessons
-      .filter((lesson) => ctx.catalog.practice.scenario(lesson.id))
-      .map((lesson) => {
-        const scenario = ctx.catalog.practice.scenario(lesson.id)!;
-        const finished = scenarioRunsOf(ctx.store, student.id, lesson.id).filter((run) => run.endingId !== null);
-        const last = finished.at(-1);
-        if (!last) return { lessonId: lesson.id, title: lesson.title, finished: false as const };
-        const steps = feedback(scenario, last.steps);
-        return {
-          lessonId: lesson.id,
-          title: lesson.title,
-          finished: true as const,
-          runs: finished.length,
-          endingId: last.endingId!,
-          kind: scenario.endings[last.endingId!]?.kind ?? null,
-          path: last.steps.map((step) => step.nodeId),
-          spotted: steps.filter((step) => step.spotted).length,
-          steps: steps.length,
-          finishedAt: last.finishedAt!,
-        };
-      });
-    return {
+export async function classPractice(ctx: AppContext, record: ClassRecord) {
+  const students = await studentsOf(ctx, record.id);
+  const rows: {
+    student: User;
+    levels: Awaited<ReturnType<typeof studentMastery>>;
+    boosters: { due: number; done: number; list: ReturnType<typeof presentBoosterList> };
+    scenarios: ReturnType<typeof scenarioSummaries>;
+  }[] = [];
+  for (const student of students) {
+    const levels = await studentMastery(ctx, student.id);
+    const schedule = await scheduleOf(ctx, student.id);
+    const runs = await scenarioRunsOf(ctx.store, student.id);
+    const scenarios = scenarioSummaries(ctx, runs);
+    rows.push({
       student,
       levels,
       boosters: { due: schedule.due.length, done: schedule.due.filter((booster) => booster.done).length, list: presentBoosterList(ctx, schedule.due) },
       scenarios,
-    };
-  });
+    });
+  }
+  const intervals = await classIntervals(ctx.store, record.id);
   const techniques = TECHNIQUES.map((technique) => {
     const levels = rows.map((row) => row.levels.find((level) => level.id === technique.id)!.level);
     return { id: technique.id, name: technique.name, classLevel: classLevel(levels), levels };
@@ -318,7 +333,7 @@ export function classPractice(ctx: AppContext, record: ClassRecord) {
     rows,
     techniques: techniques.map(({ id, name, classLevel: level }) => ({ id, name, classLevel: level, revisit: revisit.includes(id) })),
     revisit: revisit.map((id) => ({ id, name: techniqueName(id) })),
-    intervals: classIntervals(ctx.store, record.id),
+    intervals,
     json: {
       students: rows.map((row) => ({
         id: row.student.id,
@@ -329,17 +344,17 @@ export function classPractice(ctx: AppContext, record: ClassRecord) {
       })),
       techniques: techniques.map(({ id, name, classLevel: level }) => ({ id, name, classLevel: level })),
       revisit,
-      intervals: classIntervals(ctx.store, record.id),
+      intervals,
     },
   };
 }
 
 /** What a linked parent sees: the days their child practised again, and which chats they finished (never how). */
-export function childPractice(ctx: AppContext, studentId: string) {
+export async function childPractice(ctx: AppContext, studentId: string) {
   const lastByLesson = new Map<string, string>();
-  for (const result of boosterResultsOf(ctx.store, studentId)) lastByLesson.set(result.lessonId, result.at);
+  for (const result of await boosterResultsOf(ctx.store, studentId)) lastByLesson.set(result.lessonId, result.at);
   const finished = new Map<string, string>();
-  for (const run of scenarioRunsOf(ctx.store, studentId)) if (run.finishedAt && !finished.has(run.lessonId)) finished.set(run.lessonId, run.finishedAt);
+  for (const run of await scenarioRunsOf(ctx.store, studentId)) if (run.finishedAt && !finished.has(run.lessonId)) finished.set(run.lessonId, run.finishedAt);
   const title = (lessonId: string) => ctx.catalog.lesson(lessonId)?.title ?? lessonId;
   return {
     practisedAgain: [...lastByLesson].map(([lessonId, at]) => ({ lessonId, title: title(lessonId), on: at.slice(0, 10) })),

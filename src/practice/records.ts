@@ -1,24 +1,22 @@
-// Every read and write of practice records, as named functions: the one
-// place to change when the store's door changes (e.g. becomes async).
+// Every read and write of practice records, as named store queries.
 import { newId } from '../ids.ts';
-import { put, type BoosterResult, type PracticeSettings, type ScenarioRun, type Store } from '../store/index.ts';
+import { put, type BoosterResult, type PracticeSettings, type ScenarioRun, type StoreBackend as Store } from '../store/backend.ts';
 import { DEFAULT_INTERVALS, type Intervals } from './boosters.ts';
 
 /** A student's runs of one lesson's scenario (or of every scenario), oldest first. */
-export function scenarioRunsOf(store: Store, studentId: string, lessonId?: string): ScenarioRun[] {
-  return store
-    .find('scenarioRuns', 'studentId', studentId)
+export async function scenarioRunsOf(store: Store, studentId: string, lessonId?: string): Promise<ScenarioRun[]> {
+  return (await store.find('scenarioRuns', 'studentId', studentId))
     .filter((run) => lessonId === undefined || run.lessonId === lessonId)
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.number - b.number);
 }
 
 /** The run a student is on: their latest, if any. */
-export function currentRun(store: Store, studentId: string, lessonId: string): ScenarioRun | undefined {
-  return scenarioRunsOf(store, studentId, lessonId).at(-1);
+export async function currentRun(store: Store, studentId: string, lessonId: string): Promise<ScenarioRun | undefined> {
+  return (await scenarioRunsOf(store, studentId, lessonId)).at(-1);
 }
 
-export function newRun(store: Store, studentId: string, lessonId: string, at: string): ScenarioRun {
-  const number = scenarioRunsOf(store, studentId, lessonId).length + 1;
+export async function newRun(store: Store, studentId: string, lessonId: string, at: string): Promise<ScenarioRun> {
+  const number = (await scenarioRunsOf(store, studentId, lessonId)).length + 1;
   return { id: newId(), studentId, lessonId, number, startedAt: at, steps: [], endingId: null, finishedAt: null };
 }
 
@@ -26,11 +24,11 @@ export function saveRun(store: Store, run: ScenarioRun): Promise<void> {
   return store.commit([put('scenarioRuns', run)]);
 }
 
-export function boosterResultsOf(store: Store, studentId: string): BoosterResult[] {
-  return store.find('boosterResults', 'studentId', studentId).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+export async function boosterResultsOf(store: Store, studentId: string): Promise<BoosterResult[]> {
+  return (await store.find('boosterResults', 'studentId', studentId)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }
 
-export function boosterResult(store: Store, resultId: string): BoosterResult | undefined {
+export function boosterResult(store: Store, resultId: string): Promise<BoosterResult | undefined> {
   return store.get('boosterResults', resultId);
 }
 
@@ -39,8 +37,8 @@ export function saveBoosterResult(store: Store, result: BoosterResult): Promise<
 }
 
 /** A class's booster intervals, the defaults until its teacher sets them. */
-export function classIntervals(store: Store, classId: string): Intervals {
-  const settings = store.get('practiceSettings', classId);
+export async function classIntervals(store: Store, classId: string): Promise<Intervals> {
+  const settings = await store.get('practiceSettings', classId);
   return settings ? { firstDays: settings.firstDays, secondDays: settings.secondDays } : DEFAULT_INTERVALS;
 }
 

@@ -87,36 +87,36 @@ export function practiceRoutes(ctx: AppContext): Router {
     loaded(res).scenario = scenarioOrThrow(ctx, lessonId);
     next();
   });
-  router.param('boosterId', (req, res, next, boosterId: string) => {
+  router.param('boosterId', async (req, res, next, boosterId: string) => {
     if (req.user?.role !== 'student') return next();
-    loaded(res).due = dueBoosterOrThrow(ctx, req.user, boosterId);
+    loaded(res).due = await dueBoosterOrThrow(ctx, req.user, boosterId);
     next();
   });
-  router.param('classId', (req, res, next, classId: string) => {
+  router.param('classId', async (req, res, next, classId: string) => {
     if (!req.user) return next(unauthorized());
     if (req.user.role === 'parent') return next();
-    loaded(res).classRecord = classForTeacher(ctx, req.user, classId);
+    loaded(res).classRecord = await classForTeacher(ctx, req.user, classId);
     next();
   });
 
   // ------------------------------------------------------------ handlers
-  function showScenario(req: Request, res: Response) {
+  async function showScenario(req: Request, res: Response) {
     const { lesson, scenario } = loaded(res);
-    const page = scenarioPage(ctx, currentUser(req), lesson, scenario);
+    const page = await scenarioPage(ctx, currentUser(req), lesson, scenario);
     reply(req, res, 'practice/scenario', { title: `Chat: ${scenario.title}`, lesson, ...page, values: {} }, page.json);
   }
 
   async function answerScenario(req: Request, res: Response) {
     const { lesson, scenario } = loaded(res);
     const me = currentUser(req);
-    formPage(res, 'practice/scenario', { title: `Chat: ${scenario.title}`, lesson, ...scenarioPage(ctx, me, lesson, scenario) });
+    formPage(res, 'practice/scenario', { title: `Chat: ${scenario.title}`, lesson, ...(await scenarioPage(ctx, me, lesson, scenario)) });
     const input = parseBody(answerSchema, req);
     const next = input.restart !== undefined ? await restartScenario(ctx, me, lesson, scenario) : await chooseReply(ctx, me, lesson, scenario, input.choiceId!);
     afterWrite(req, res, next, `/lessons/${lesson.id}/scenario#${'ending' in next ? 'ending' : 'reply'}`);
   }
 
-  function listBoosters(req: Request, res: Response) {
-    const schedule = scheduleOf(ctx, currentUser(req).id);
+  async function listBoosters(req: Request, res: Response) {
+    const schedule = await scheduleOf(ctx, currentUser(req).id);
     const due = presentBoosterList(ctx, schedule.due);
     const upcoming = presentBoosterList(ctx, schedule.upcoming);
     reply(req, res, 'practice/boosters', { title: 'Practice again', due, upcoming }, {
@@ -125,12 +125,12 @@ export function practiceRoutes(ctx: AppContext): Router {
   }
 
   const boosterSeed = (studentId: string, due: DueBooster, attempt: number) => `${studentId}:${due.booster.id}:${attempt}`;
-  const resultsOfBooster = (studentId: string, due: DueBooster) => boosterResultsOf(ctx.store, studentId).filter((result) => result.boosterId === due.booster.id);
+  const resultsOfBooster = async (studentId: string, due: DueBooster) => (await boosterResultsOf(ctx.store, studentId)).filter((result) => result.boosterId === due.booster.id);
 
-  function showBooster(req: Request, res: Response) {
+  async function showBooster(req: Request, res: Response) {
     const { due } = loaded(res);
     const me = currentUser(req);
-    const items = presentBooster(due, boosterSeed(me.id, due, resultsOfBooster(me.id, due).length + 1));
+    const items = presentBooster(due, boosterSeed(me.id, due, (await resultsOfBooster(me.id, due)).length + 1));
     const lesson = ctx.catalog.lesson(due.booster.lessonId)!;
     reply(req, res, 'practice/booster', { title: `Practice again: ${lesson.title}`, lesson, booster: due.booster, items, values: {} }, {
       booster: { id: due.booster.id, items: items.map(({ id, kind, text, cards, options }) => ({ id, kind, text, cards, options })) },
@@ -141,43 +141,43 @@ export function practiceRoutes(ctx: AppContext): Router {
     const { due } = loaded(res);
     const me = currentUser(req);
     const lesson = ctx.catalog.lesson(due.booster.lessonId)!;
-    const items = presentBooster(due, boosterSeed(me.id, due, resultsOfBooster(me.id, due).length + 1));
+    const items = presentBooster(due, boosterSeed(me.id, due, (await resultsOfBooster(me.id, due)).length + 1));
     formPage(res, 'practice/booster', { title: `Practice again: ${lesson.title}`, lesson, booster: due.booster, items });
     const answers = readAnswers(due.quiz, (req.body ?? {}) as Record<string, unknown>);
     const { result } = await submitBooster(ctx, me, due, answers);
     afterWrite(req, res, { result: presentBoosterResult(due, result) }, `/boosters/${due.booster.id}/results/${result.id}`);
   }
 
-  function showBoosterResult(req: Request, res: Response) {
+  async function showBoosterResult(req: Request, res: Response) {
     const { due } = loaded(res);
     const me = currentUser(req);
-    const result = ownBoosterResult(ctx, me, due, String(req.params.resultId));
-    const number = resultsOfBooster(me.id, due).findIndex((candidate) => candidate.id === result.id) + 1;
+    const result = await ownBoosterResult(ctx, me, due, String(req.params.resultId));
+    const number = (await resultsOfBooster(me.id, due)).findIndex((candidate) => candidate.id === result.id) + 1;
     const lesson = ctx.catalog.lesson(due.booster.lessonId)!;
     const review = boosterReview(due, result, boosterSeed(me.id, due, number));
     reply(req, res, 'practice/booster-result', { title: `Your practice: ${lesson.title}`, lesson, booster: due.booster, result, review }, { result: presentBoosterResult(due, result) });
   }
 
-  function showMastery(req: Request, res: Response) {
-    const techniques = studentMastery(ctx, currentUser(req).id);
+  async function showMastery(req: Request, res: Response) {
+    const techniques = await studentMastery(ctx, currentUser(req).id);
     reply(req, res, 'practice/mastery', { title: 'Your technique map', techniques, labels: LEVEL_LABELS, rule: MASTERY_RULE }, {
       techniques: techniques.map(({ id, name, level, evidence }) => ({ id, name, level, evidence })),
     });
   }
 
-  function classMasteryLocals(record: ClassRecord) {
-    const page = classPractice(ctx, record);
+  async function classMasteryLocals(record: ClassRecord) {
+    const page = await classPractice(ctx, record);
     return { page, locals: { title: `${record.name}: practice and technique map`, record, ...page, labels: LEVEL_LABELS, values: { firstDays: page.intervals.firstDays, secondDays: page.intervals.secondDays } } };
   }
 
-  function showClassMastery(req: Request, res: Response) {
-    const { page, locals } = classMasteryLocals(loaded(res).classRecord);
+  async function showClassMastery(req: Request, res: Response) {
+    const { page, locals } = await classMasteryLocals(loaded(res).classRecord);
     reply(req, res, 'practice/class-mastery', locals, page.json);
   }
 
   async function saveSettings(req: Request, res: Response) {
     const record = loaded(res).classRecord;
-    formPage(res, 'practice/class-mastery', classMasteryLocals(record).locals);
+    formPage(res, 'practice/class-mastery', (await classMasteryLocals(record)).locals);
     const intervals = parseBody(intervalsSchema, req);
     await saveClassIntervals(ctx.store, record.id, intervals, ctx.now().toISOString());
     if (wantsJson(req)) res.status(200).json({ intervals });

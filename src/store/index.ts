@@ -7,32 +7,15 @@ import { writeFileDurably } from './durable-file.ts';
 import { errorCode, nodeFs, type StoreFs } from './file-system.ts';
 import type { Change, RetryPolicy } from './journal.ts';
 import type { CollectionName, Collections } from './types.ts';
+import { INDEXED } from './schema.ts';
 
 export type * from './types.ts';
 export type { Change } from './journal.ts';
 export type { Health } from './engine.ts';
 export { StoreUnavailableError } from './engine.ts';
 
-/** Secondary indexes: collection -> index name -> the field it groups by. */
-const INDEXES: { [C in CollectionName]: (keyof Collections[C] & string)[] } = {
-  users: ['username'],
-  sessions: ['userId'],
-  classes: ['teacherId', 'joinCode'],
-  memberships: ['classId', 'studentId'],
-  assignments: ['classId'],
-  attempts: ['studentId'],
-  lessonOpens: ['studentId'],
-  parentCodes: ['studentId'],
-  parentLinks: ['parentId', 'studentId'],
-  checkups: ['classId'],
-  checkupResponses: ['checkupId', 'studentId'],
-  checkupSittings: ['checkupId', 'studentId'],
-  researchIds: ['classId', 'studentId'],
-  quizShapes: [],
-  scenarioRuns: ['studentId'],
-  boosterResults: ['studentId'],
-  practiceSettings: ['classId'],
-};
+/** Secondary indexes: collection -> the fields it is looked up by (declared once, for both backends). */
+const INDEXES = INDEXED;
 
 /** How many lowdb documents each collection is spread over (write cost of a compaction). */
 const SHARDS: Record<CollectionName, number> = {
@@ -114,7 +97,7 @@ export class Store {
     for (const collection of Object.keys(INDEXES) as CollectionName[]) {
       plans.set(collection, {
         intern: INTERNED[collection] ?? [],
-        indexes: (INDEXES[collection] as string[]).map((field) => {
+        indexes: (INDEXES[collection] as readonly string[]).map((field) => {
           const name = `${collection}.${field}`;
           const map = new Map<string, Set<string>>();
           indexes.set(name, map);

@@ -1,0 +1,168 @@
+// The embedded backend: the lowdb + journal Store (index.ts) behind the async
+// door. Reads stay in memory; commit checks the unique keys of schema.ts
+// before handing the batch to the Store, which applies it at once, so a
+// check-then-write cannot interleave with another request.
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { Store, type StoreOptions } from './index.ts';
+import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
+import { STUDENT_RECORDS, UNIQUE_KEYS, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKeyName } from './schema.ts';
+import type { CollectionName, Collections } from './types.ts';
+
+type Row = Record<string, unknown>;
+
+export class EmbeddedBackend implements StoreBackend {
+  readonly kind = 'embedded';
+  /** unique key -> value -> ids holding it */
+  private owners = new Map<UniqueKeyName, Map<string, Set<string>>>();
+  private counters = new Map<string, number>();
+  private counter = 0;
+
+  private constructor(readonly store: Store) {}
+
+  static async open(dataDir: string, options: StoreOptions = {}): Promise<EmbeddedBackend> {
+    const backend = new EmbeddedBackend(await Store.open(dataDir, options));
+    backend.indexUniqueKeys();
+    return backend;
+  }
+
+  get secret(): string {
+    return this.store.secret;
+  }
+
+  private indexUniqueKeys(): void {
+    for (const name of Object.keys(UNIQUE_KEYS) as UniqueKeyName[]) {
+      const key = UNIQUE_KEYS[name];
+      const owners = new Map<string, Set<string>>();
+      this.owners.set(name, owners);
+      for (const record of this.store.all(key.collection)) this.own(owners, uniqueValue(key, record as unknown as Row), (record as { id: string }).id);
+    }
+    this.store.onChange((collection, before, after) => {
+      const record = (after ?? before) as Row | undefined;
+      if (!record) return;
+      const id = String(record.id);
+      for (const [name, key] of uniqueKeysOf(collection)) {
+        const owners = this.owners.get(name)!;
+        const old = before ? uniqueValue(key, before as Row) : null;
+        if (old !== null) {
+          const ids = owners.get(old);
+          ids?.delete(id);
+          if (ids?.size === 0) owners.delete(old);
+        }
+        if (after) this.own(owners, uniqueValue(key, after as Row), id);
+      }
+      for (const versionKey of versionKeysOf(collection, record)) this.counters.set(versionKey, ++this.counter);
+    });
+  }
+
+  private own(owners: Map<string, Set<string>>, value: string | null, id: string): void {
+    if (value === null) return;
+    let ids = owners.get(value);
+    if (!ids) owners.set(value, (ids = new Set()));
+    ids.add(id);
+  }
+
+  health(): Health {
+    return this.store.health();
+  }
+
+  async get<C extends CollectionName>(collection: C, id: string): Promise<Collections[C] | undefined> {
+    return this.store.get(collection, id);
+  }
+
+  async getMany<C extends CollectionName>(collection: C, ids: string[]): Promise<Collections[C][]> {
+    const records: Collections[C][] = [];
+    for (const id of ids) {
+      const record = this.store.get(collection, id);
+      if (record) records.push(record);
+    }
+    return records;
+  }
+
+  async find<C extends CollectionName>(collection: C, field: IndexedField<C>, value: string): Promise<Collections[C][]> {
+    return this.store.find(collection, field as never, value);
+  }
+
+  async findAny<C extends CollectionName>(collection: C, field: IndexedField<C>, values: string[]): Promise<Collections[C][]> {
+    return [...new Set(values)].flatMap((value) => this.store.find(collection, field as never, value));
+  }
+
+  async list<C extends CollectionName>(collection: C): Promise<Collections[C][]> {
+    return [...this.store.all(collection)];
+  }
+
+  async count(collection: CollectionName): Promise<number> {
+    return this.store.count(collection);
+  }
+
+  commit(changes: StoreChange[]): Promise<void> {
+    try {
+      this.check(changes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.store.commit(changes.map(({ c, id, v }) => (v === undefined ? { c, id } : { c, id, v })));
+  }
+
+  /** Throws StoreConflict if applying the changes in order would break a key. Runs synchronously with the apply. */
+  private check(changes: StoreChange[]): void {
+    const batch = new Map<string, Row | undefined>();
+    const slot = (c: string, id: string) => `${c}\u0000${id}`;
+    const current = (c: CollectionName, id: string): Row | undefined => {
+      const k = slot(c, id);
+      return batch.has(k) ? batch.get(k) : (this.store.get(c, id) as Row | undefined);
+    };
+    const claimed = new Map<string, Set<string>>();
+    for (const change of changes) {
+      const existing = current(change.c, change.id);
+      if (change.mode === 'insert' && existing) throw new StoreConflict(`${change.c}.id`);
+      if (change.mode === 'take' && !existing) throw new StoreConflict(`${change.c}.id`);
+      const record = change.v as Row | undefined;
+      if (record) {
+        for (const [name, key] of uniqueKeysOf(change.c)) {
+          const value = uniqueValue(key, record);
+          if (value === null) continue;
+          const candidates = new Set([...(this.owners.get(name)!.get(value) ?? []), ...(claimed.get(`${name}\u0000${value}`) ?? [])]);
+          for (const ownerId of candidates) {
+            if (ownerId === change.id) continue;
+            const owner = current(change.c, ownerId);
+            if (owner && uniqueValue(key, owner) === value) throw new StoreConflict(name);
+          }
+          const claim = `${name}\u0000${value}`;
+          if (!claimed.has(claim)) claimed.set(claim, new Set());
+          claimed.get(claim)!.add(change.id);
+        }
+      }
+      batch.set(slot(change.c, change.id), record);
+    }
+  }
+
+  async eraseStudent(studentId: string): Promise<void> {
+    const changes: StoreChange[] = [{ c: 'users', id: studentId }];
+    for (const [collection, field] of STUDENT_RECORDS) {
+      for (const record of this.store.find(collection, field as never, studentId)) changes.push({ c: collection, id: (record as { id: string }).id });
+    }
+    await this.commit(changes);
+    // Fold the journal now, so the erased data leaves the files without waiting.
+    await this.store.compact();
+  }
+
+  async versions(keys: string[]): Promise<number[]> {
+    return keys.map((key) => this.counters.get(key) ?? 0);
+  }
+
+  /** One process holds all the data: nothing changes behind this instance's back. */
+  onInvalidate(_listener: InvalidationListener): void {}
+
+  rateLimiter(options: RateLimiterOptions): RateLimiterMemory {
+    return new RateLimiterMemory(options);
+  }
+
+  /** Folds the journal into the shard files (tests and the backup script use it). */
+  compact(): Promise<void> {
+    return this.store.compact();
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

@@ -1,0 +1,339 @@
+// The PostgreSQL backend: any number of FrameCheck instances share one
+// database. Records are rows of `records` (see migrations/); a commit is one
+// transaction that also bumps the page version counters; after it commits,
+// a NOTIFY tells the other instances which pages to forget.
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
+import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
+import type { CollectionName, Collections } from '../types.ts';
+import { migrate, quoteIdent } from './migrate.ts';
+import { ChangeListener } from './listener.ts';
+
+export interface PostgresOptions {
+  url: string;
+  /** the schema holding FrameCheck's tables; tests give each app its own */
+  schema?: string;
+  /** connections in the pool */
+  poolSize?: number;
+}
+
+const CONSTRAINT_KEYS = new Map<string, UniqueKeyName>(
+  (Object.keys(UNIQUE_KEYS) as UniqueKeyName[]).map((name) => [uniqueIndexName(name), name]),
+);
+
+/** Collection and field names go into SQL text (so partial and expression indexes apply); only these shapes are allowed. */
+function literal(name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error(`Not a collection or field name: "${name}"`);
+  return `'${name}'`;
+}
+
+function fieldMatch(collection: string, field: string): string {
+  if (!(INDEXED as Record<string, readonly string[]>)[collection]?.includes(field)) {
+    throw new Error(`${collection}.${field} is not an indexed field (store/schema.ts INDEXED)`);
+  }
+  return isFolded(collection, field) ? `lower(data->>${literal(field)})` : `data->>${literal(field)}`;
+}
+
+export class PostgresBackend implements StoreBackend {
+  readonly kind = 'postgres';
+  private listeners: InvalidationListener[] = [];
+  private readonly instance = randomUUID();
+  private closed = false;
+  /** set while writes fail for a reason other than a conflict (the database is down or refuses) */
+  private failure: { reason: string; since: Date } | null = null;
+  private probe: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly channel: string,
+    private readonly listener: ChangeListener,
+    readonly secret: string,
+  ) {}
+
+  static async open(options: PostgresOptions): Promise<PostgresBackend> {
+    const schema = options.schema ?? 'public';
+    const connection = { connectionString: options.url, options: `-c search_path=${quoteIdent(schema)}` };
+    const setup = new pg.Client({ connectionString: options.url });
+    await setup.connect();
+    try {
+      await migrate(setup, schema);
+    } finally {
+      await setup.end();
+    }
+    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 20 });
+    // An idle connection the server dropped must not take the process down.
+    pool.on('error', (error) => console.error('PostgreSQL pool:', error.message));
+    const secret = await sessionSecret(pool);
+    const channel = `framecheck_changes_${schema}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+    let backend: PostgresBackend | undefined;
+    const listener = new ChangeListener({ ...connection, application_name: 'framecheck-listener' }, channel, (payload) => backend?.received(payload));
+    backend = new PostgresBackend(pool, channel, listener, secret);
+    await listener.start();
+    return backend;
+  }
+
+  /** A NOTIFY from an instance, or 'all' when the listening connection was lost and is back. */
+  private received(payload: string | 'all'): void {
+    if (payload === 'all') return this.invalidate('all');
+    const message = JSON.parse(payload) as { from: string; keys: string[] | 'all' };
+    if (message.from !== this.instance) this.invalidate(message.keys);
+  }
+
+  private invalidate(keys: string[] | 'all'): void {
+    for (const listener of this.listeners) listener(keys);
+  }
+
+  async get<C extends CollectionName>(collection: C, id: string): Promise<Collections[C] | undefined> {
+    const result = await this.pool.query(`select data from records where collection = ${literal(collection)} and id = $1`, [id]);
+    return result.rows[0]?.data;
+  }
+
+  async getMany<C extends CollectionName>(collection: C, ids: string[]): Promise<Collections[C][]> {
+    if (!ids.length) return [];
+    const result = await this.pool.query(`select data from records where collection = ${literal(collection)} and id = any($1) order by seq`, [ids]);
+    return result.rows.map((row) => row.data);
+  }
+
+  async find<C extends CollectionName>(collection: C, field: IndexedField<C>, value: string): Promise<Collections[C][]> {
+    const match = fieldMatch(collection, field);
+    const result = await this.pool.query(
+      `select data from records where collection = ${literal(collection)} and ${match} = ${isFolded(collection, field) ? 'lower($1)' : '$1'} order by seq`,
+      [value],
+    );
+    return result.rows.map((row) => row.data);
+  }
+
+  async findAny<C extends CollectionName>(collection: C, field: IndexedField<C>, values: string[]): Promise<Collections[C][]> {
+    if (!values.length) return [];
+    const folded = isFolded(collection, field);
+    const result = await this.pool.query(
+      `select data from records where collection = ${literal(collection)} and ${fieldMatch(collection, field)} = any($1) order by seq`,
+      [folded ? values.map((value) => value.toLowerCase()) : values],
+    );
+    return result.rows.map((row) => row.data);
+  }
+
+  async list<C extends CollectionName>(collection: C): Promise<Collections[C][]> {
+    const result = await this.pool.query(`select data from records where collection = ${literal(collection)} order by seq`);
+    return result.rows.map((row) => row.data);
+  }
+
+  async count(collection: CollectionName): Promise<number> {
+    const result = await this.pool.query(`select count(*)::int as n from records where collection = ${literal(collection)}`);
+    return result.rows[0].n;
+  }
+
+  health(): Health {
+    return this.failure ? { ok: false, ...this.failure } : { ok: true };
+  }
+
+  /**
+   * Health follows writes: a refused write (not a conflict) marks the store
+   * failing, logged once; a successful write or a probe every 2 s while failing
+   * turns it good again, logged once.
+   */
+  private async tracked<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      this.recovered();
+      return result;
+    } catch (error) {
+      if (!(error instanceof StoreConflict) && !this.closed && !this.failure) {
+        this.failure = { reason: `the database refused a write: ${(error as Error).message}`, since: new Date() };
+        console.error(`Writes are failing: ${this.failure.reason}`);
+        this.probe = setInterval(() => {
+          this.pool.query('select 1').then(() => this.recovered(), () => {});
+        }, 2000);
+        this.probe.unref();
+      }
+      throw error;
+    }
+  }
+
+  private recovered(): void {
+    if (!this.failure) return;
+    this.failure = null;
+    if (this.probe) clearInterval(this.probe);
+    this.probe = null;
+    console.log('Writes work again');
+  }
+
+  commit(changes: StoreChange[]): Promise<void> {
+    return this.tracked(() => this.commitChanges(changes));
+  }
+
+  private async commitChanges(changes: StoreChange[]): Promise<void> {
+    if (!changes.length) return;
+    if (changes.every((change) => change.v !== undefined && !change.mode)) return this.commitPuts(changes);
+    const bumped = await this.transaction(async (client) => {
+      const keys = new Set<string>();
+      for (let at = 0; at < changes.length; ) {
+        const change = changes[at];
+        if (change.v !== undefined && !change.mode) {
+          // A run of plain puts goes in one statement (a quiz answer, or 5,000 records of a copy).
+          let end = at;
+          while (end < changes.length && changes[end].v !== undefined && !changes[end].mode) end++;
+          const run = new Map<string, StoreChange>();
+          for (const put of changes.slice(at, end)) {
+            literal(put.c);
+            run.set(`${put.c}\u0000${put.id}`, put);
+            for (const key of versionKeysOf(put.c, put.v as Record<string, unknown>)) keys.add(key);
+          }
+          const rows = [...run.values()];
+          await client.query(
+            `insert into records (collection, id, data) select * from unnest($1::text[], $2::text[], $3::jsonb[])
+             on conflict (collection, id) do update set data = excluded.data`,
+            [rows.map((row) => row.c), rows.map((row) => row.id), rows.map((row) => JSON.stringify(row.v))],
+          );
+          at = end;
+          continue;
+        }
+        at++;
+        const collection = literal(change.c);
+        if (change.v !== undefined) {
+          await client.query(`insert into records (collection, id, data) values (${collection}, $1, $2)`, [change.id, change.v]);
+          for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
+        } else {
+          const result = await client.query(`delete from records where collection = ${collection} and id = $1 returning data`, [change.id]);
+          if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
+          for (const key of versionKeysOf(change.c, result.rows[0]?.data)) keys.add(key);
+        }
+      }
+      await bump(client, [...keys]);
+      return [...keys];
+    }, changes);
+    this.announce(bumped);
+  }
+
+  /**
+   * The common commit (a quiz answer, a session, a copy of many records): only
+   * whole-record puts, written with their counters in one statement, which is
+   * one round trip and its own transaction.
+   */
+  private async commitPuts(changes: StoreChange[]): Promise<void> {
+    if (this.closed) throw new Error('The store is closed');
+    const rows = new Map<string, StoreChange>();
+    const keys = new Set<string>();
+    for (const change of changes) {
+      literal(change.c);
+      rows.set(`${change.c}\u0000${change.id}`, change);
+      for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
+    }
+    const list = [...rows.values()];
+    try {
+      await this.pool.query(
+        `with written as (
+           insert into records (collection, id, data) select * from unnest($1::text[], $2::text[], $3::jsonb[])
+           on conflict (collection, id) do update set data = excluded.data
+           returning 1
+         )
+         insert into versions (key, n) select unnest($4::text[]), 1 where (select count(*) from written) >= 0
+         on conflict (key) do update set n = versions.n + 1`,
+        [list.map((row) => row.c), list.map((row) => row.id), list.map((row) => JSON.stringify(row.v)), [...keys].sort()],
+      );
+    } catch (error) {
+      throw asConflict(error);
+    }
+    this.announce([...keys]);
+  }
+
+  eraseStudent(studentId: string): Promise<void> {
+    return this.tracked(() => this.eraseStudentRecords(studentId));
+  }
+
+  private async eraseStudentRecords(studentId: string): Promise<void> {
+    const bumped = await this.transaction(async (client) => {
+      const keys = new Set<string>();
+      const gone: { collection: string; data: Record<string, unknown> }[] = [];
+      const users = await client.query(`delete from records where collection = 'users' and id = $1 returning collection, data`, [studentId]);
+      gone.push(...users.rows);
+      for (const [collection, field] of STUDENT_RECORDS) {
+        const result = await client.query(`delete from records where collection = ${literal(collection)} and ${fieldMatch(collection, field)} = $1 returning collection, data`, [studentId]);
+        gone.push(...result.rows);
+      }
+      for (const { collection, data } of gone) for (const key of versionKeysOf(collection, data)) keys.add(key);
+      const own = versionKey.student(studentId);
+      keys.delete(own);
+      await bump(client, [...keys]);
+      // The student's own counter names them: it goes too.
+      await client.query('delete from versions where key = $1', [own]);
+      return [...keys, own];
+    });
+    this.announce(bumped);
+  }
+
+  async versions(keys: string[]): Promise<number[]> {
+    if (!keys.length) return [];
+    const result = await this.pool.query<{ key: string; n: string }>('select key, n from versions where key = any($1)', [keys]);
+    const known = new Map(result.rows.map((row) => [row.key, Number(row.n)]));
+    return keys.map((key) => known.get(key) ?? 0);
+  }
+
+  onInvalidate(listener: InvalidationListener): void {
+    this.listeners.push(listener);
+  }
+
+  rateLimiter(options: RateLimiterOptions): RateLimiterPostgres {
+    return new RateLimiterPostgres({ ...options, storeClient: this.pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.probe) clearInterval(this.probe);
+    await this.listener.stop();
+    await this.pool.end();
+  }
+
+  /** Runs `work` in one transaction; a unique violation becomes a StoreConflict and nothing is kept. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, _changes?: StoreChange[]): Promise<T> {
+    if (this.closed) throw new Error('The store is closed');
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw asConflict(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** After the commit, never inside it: NOTIFY in a transaction serialises every commit. */
+  private announce(keys: string[]): void {
+    if (!keys.length) return;
+    let payload = JSON.stringify({ from: this.instance, keys });
+    if (payload.length > 7000) payload = JSON.stringify({ from: this.instance, keys: 'all' });
+    this.pool.query('select pg_notify($1, $2)', [this.channel, payload]).catch((error) => console.error('PostgreSQL notify:', error.message));
+  }
+}
+
+/** Counters in a fixed order, so two commits bumping the same keys cannot deadlock. */
+async function bump(client: pg.PoolClient, keys: string[]): Promise<void> {
+  if (!keys.length) return;
+  await client.query('insert into versions (key, n) select unnest($1::text[]), 1 on conflict (key) do update set n = versions.n + 1', [[...keys].sort()]);
+}
+
+function asConflict(error: unknown): unknown {
+  const pgError = error as { code?: string; constraint?: string; table?: string; detail?: string };
+  if (pgError?.code !== '23505') return error;
+  const key = pgError.constraint ? CONSTRAINT_KEYS.get(pgError.constraint) : undefined;
+  if (key) return new StoreConflict(key);
+  if (pgError.constraint === 'records_pkey') {
+    const collection = /\(collection, id\)=\(([^,]+),/.exec(pgError.detail ?? '')?.[1] ?? 'records';
+    return new StoreConflict(`${collection as CollectionName}.id`);
+  }
+  return error;
+}
+
+/** One secret for the whole deployment: the first instance to start makes it. */
+async function sessionSecret(pool: pg.Pool): Promise<string> {
+  await pool.query(`insert into settings (name, value) values ('session_secret', $1) on conflict (name) do nothing`, [randomBytes(32).toString('hex')]);
+  const result = await pool.query(`select value from settings where name = 'session_secret'`);
+  return result.rows[0].value;
+}

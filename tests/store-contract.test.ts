@@ -1,0 +1,231 @@
+// The store door's contract, run against whichever backend the suite runs on
+// (FRAMECHECK_STORE): both must give the same answers, refuse the same
+// conflicts and erase the same records.
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import pg from 'pg';
+import { insert, isConflict, put, remove, take, StoreConflict, type StoreBackend, type User } from '../src/store/backend.ts';
+import { INDEXED, UNIQUE_KEYS, uniqueIndexName, versionKey } from '../src/store/schema.ts';
+import { keys } from '../src/store/keys.ts';
+import { openTestStore, STORE, tempDir } from './helpers.ts';
+
+const user = (id: string, username: string, role: User['role'] = 'student'): User => ({
+  id,
+  role,
+  username,
+  displayName: username,
+  passwordHash: 'x',
+  mustChangePassword: false,
+  createdAt: '2027-01-01T00:00:00.000Z',
+});
+
+describe(`store contract (${STORE.kind})`, () => {
+  let store: StoreBackend;
+  let dataDir: string;
+  let schema: string | undefined;
+  let drop: () => Promise<void>;
+
+  beforeEach(async () => {
+    dataDir = tempDir();
+    ({ store, schema, drop } = await openTestStore(dataDir));
+  });
+  afterEach(async () => {
+    await store.close();
+    await drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('reads what was committed: by id, by index, many, list and count', async () => {
+    await store.commit([put('users', user('u1', 'Alice')), put('users', user('u2', 'bob')), put('classes', { id: 'c1', teacherId: 't1', name: 'A', joinCode: 'ABC123', createdAt: 'x' })]);
+    assert.equal((await store.get('users', 'u1'))?.username, 'Alice');
+    assert.equal(await store.get('users', 'nobody'), undefined);
+    assert.deepEqual((await store.find('users', 'username', 'ALICE')).map((u) => u.id), ['u1']);
+    assert.deepEqual((await store.find('classes', 'joinCode', 'ABC123')).map((c) => c.id), ['c1']);
+    assert.deepEqual((await store.getMany('users', ['u2', 'missing', 'u1'])).map((u) => u.id).sort(), ['u1', 'u2']);
+    assert.deepEqual((await store.findAny('users', 'username', ['alice', 'BOB', 'carol'])).map((u) => u.id).sort(), ['u1', 'u2']);
+    assert.equal((await store.list('users')).length, 2);
+    assert.equal(await store.count('users'), 2);
+    assert.equal(await store.count('classes'), 1);
+  });
+
+  test('every indexed field can be looked up', async () => {
+    const record: Record<string, string> = { id: 'r1' };
+    for (const collection of Object.keys(INDEXED) as (keyof typeof INDEXED)[]) {
+      for (const field of INDEXED[collection]) {
+        await store.commit([{ c: collection, id: `${collection}-${field}`, v: { ...record, id: `${collection}-${field}`, [field]: `value-${field}` } }]);
+        const found = await store.find(collection, field as never, `value-${field}`);
+        assert.ok(found.some((r) => (r as { id: string }).id === `${collection}-${field}`), `${collection}.${field}`);
+      }
+    }
+  });
+
+  test('a put replaces the whole record and a remove deletes it', async () => {
+    await store.commit([put('users', user('u1', 'alice'))]);
+    await store.commit([put('users', { ...user('u1', 'alicia'), displayName: 'Alicia' })]);
+    assert.equal((await store.get('users', 'u1'))?.displayName, 'Alicia');
+    assert.deepEqual(await store.find('users', 'username', 'alice'), []);
+    await store.commit([remove('users', 'u1'), remove('users', 'never-there')]);
+    assert.equal(await store.get('users', 'u1'), undefined);
+    assert.equal(await store.count('users'), 0);
+  });
+
+  test('usernames are unique without regard to case, and a refused commit changes nothing', async () => {
+    await store.commit([put('users', user('u1', 'Sam'))]);
+    await assert.rejects(store.commit([put('classes', { id: 'c1', teacherId: 't', name: 'A', joinCode: 'J1', createdAt: 'x' }), put('users', user('u2', 'sAM'))]), (error) => isConflict(error, 'users.username'));
+    assert.equal(await store.get('classes', 'c1'), undefined, 'the rest of the batch was not applied');
+    assert.equal(await store.count('users'), 1);
+    // Renaming a record to its own name, or taking a freed name, is fine.
+    await store.commit([put('users', { ...user('u1', 'SAM') })]);
+    await store.commit([put('users', user('u1', 'other')), put('users', user('u2', 'sam'))]);
+    assert.equal((await store.find('users', 'username', 'Sam'))[0].id, 'u2');
+  });
+
+  test('every declared unique key is refused on both backends', async () => {
+    const cases: [string, () => ReturnType<typeof put>[], () => ReturnType<typeof put>][] = [
+      ['classes.joinCode', () => [put('classes', { id: 'c1', teacherId: 't', name: 'A', joinCode: 'SAME', createdAt: 'x' })], () => put('classes', { id: 'c2', teacherId: 't', name: 'B', joinCode: 'SAME', createdAt: 'x' })],
+      ['assignments.classLesson', () => [put('assignments', { id: 'a1', classId: 'c1', lessonId: 'l1', due: null, createdAt: 'x' })], () => put('assignments', { id: 'a2', classId: 'c1', lessonId: 'l1', due: null, createdAt: 'x' })],
+      ['checkups.classPhase', () => [put('checkups', { id: 'k1', classId: 'c1', phase: 'before', due: null, createdAt: 'x' })], () => put('checkups', { id: 'k2', classId: 'c1', phase: 'before', due: null, createdAt: 'x' })],
+      ['checkupSittings.checkupStudent', () => [put('checkupSittings', { id: 's1', checkupId: 'k1', studentId: 'u1', form: 'A', itemIds: [], startedAt: 'x' })], () => put('checkupSittings', { id: 's2', checkupId: 'k1', studentId: 'u1', form: 'A', itemIds: [], startedAt: 'x' })],
+      ['checkupResponses.item', () => [put('checkupResponses', { id: 'r1', checkupId: 'k1', studentId: 'u1', itemId: 'i1', manipulative: 1, confidence: 1, at: 'x' })], () => put('checkupResponses', { id: 'r2', checkupId: 'k1', studentId: 'u1', itemId: 'i1', manipulative: 2, confidence: 2, at: 'x' })],
+    ];
+    for (const [name, first, second] of cases) {
+      await store.commit(first());
+      await assert.rejects(store.commit([second()]), (error) => error instanceof StoreConflict && error.key === name, name);
+    }
+  });
+
+  test('insert refuses an existing id; take refuses a record already gone (a code redeemed twice)', async () => {
+    await store.commit([insert('lessonOpens', { id: keys.lessonOpen('u1', 'l1'), studentId: 'u1', lessonId: 'l1', at: 'x' })]);
+    await assert.rejects(store.commit([insert('lessonOpens', { id: keys.lessonOpen('u1', 'l1'), studentId: 'u1', lessonId: 'l1', at: 'y' })]), (error) => isConflict(error, 'lessonOpens.id'));
+    await store.commit([put('parentCodes', { id: 'CODE1234', studentId: 'u1', expiresAt: 'x' })]);
+    const redeem = (parentId: string) => store.commit([take('parentCodes', 'CODE1234'), put('parentLinks', { id: keys.parentLink(parentId, 'u1'), parentId, studentId: 'u1', createdAt: 'x' })]);
+    const results = await Promise.allSettled([redeem('p1'), redeem('p2')]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(results.some((r) => r.status === 'rejected' && isConflict(r.reason, 'parentCodes.id')));
+    assert.equal(await store.count('parentLinks'), 1);
+  });
+
+  test('two commits racing for one username: exactly one wins', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.commit([insert('users', user(`u${i}`, 'Racer'))])));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.equal(await store.count('users'), 1);
+  });
+
+  test('version counters grow with every change to what a page shows', async () => {
+    const [before] = await store.versions([versionKey.student('u1')]);
+    await store.commit([put('attempts', { id: 'a1', studentId: 'u1', lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' })]);
+    const [after] = await store.versions([versionKey.student('u1')]);
+    assert.ok(after > before);
+    const [classBefore] = await store.versions([versionKey.class('c1')]);
+    await store.commit([put('memberships', { id: keys.membership('c1', 'u1'), classId: 'c1', studentId: 'u1', joinedAt: 'x' })]);
+    const [classAfter, studentAfter] = await store.versions([versionKey.class('c1'), versionKey.student('u1')]);
+    assert.ok(classAfter > classBefore && studentAfter > after);
+  });
+
+  test('the session secret is long and stays the same when the store is opened again', async () => {
+    assert.ok(store.secret.length >= 32);
+    const secret = store.secret;
+    await store.close();
+    ({ store } = await openTestStore(dataDir, schema));
+    assert.equal(store.secret, secret);
+  });
+
+  test('erasing a student removes the account and every record about them, and nothing of anyone else', async () => {
+    const studentId = 'student-to-erase';
+    const username = 'erase-me-please';
+    await store.commit([
+      put('users', user(studentId, username)),
+      put('users', user('other', 'other-student')),
+      put('users', user('parent1', 'a-parent', 'parent')),
+      put('memberships', { id: keys.membership('c1', studentId), classId: 'c1', studentId, joinedAt: 'x' }),
+      put('memberships', { id: keys.membership('c1', 'other'), classId: 'c1', studentId: 'other', joinedAt: 'x' }),
+      put('attempts', { id: 'a1', studentId, lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' }),
+      put('lessonOpens', { id: keys.lessonOpen(studentId, 'l1'), studentId, lessonId: 'l1', at: 'x' }),
+      put('parentCodes', { id: 'PCODE123', studentId, expiresAt: 'x' }),
+      put('parentLinks', { id: keys.parentLink('parent1', studentId), parentId: 'parent1', studentId, createdAt: 'x' }),
+      put('checkupSittings', { id: keys.sitting('k1', studentId), checkupId: 'k1', studentId, form: 'A', itemIds: ['i1'], startedAt: 'x' }),
+      put('checkupResponses', { id: keys.checkupResponse('k1', studentId, 'i1'), checkupId: 'k1', studentId, itemId: 'i1', manipulative: 3, confidence: 3, at: 'x' }),
+      put('researchIds', { id: keys.researchId('c1', studentId), classId: 'c1', studentId, token: 'p-abc' }),
+      put('sessions', { id: 'sess1', userId: studentId, data: { userId: studentId }, expiresAt: 'x' }),
+    ]);
+    const limiter = store.rateLimiter({ keyPrefix: 'login-name', points: 10, duration: 60 });
+    await limiter.penalty(username, 1);
+    const [classBefore] = await store.versions([versionKey.class('c1')]);
+    await store.eraseStudent(studentId);
+    await limiter.delete(username); // what the login guard's forget does
+    assert.equal(await store.get('users', studentId), undefined);
+    assert.ok(await store.get('users', 'other'));
+    assert.equal((await store.find('memberships', 'classId', 'c1')).length, 1);
+    const [classAfter] = await store.versions([versionKey.class('c1')]);
+    assert.ok(classAfter > classBefore, 'the class page changes when a member is erased');
+    for (const collection of Object.keys(INDEXED) as (keyof typeof INDEXED)[]) {
+      for (const record of await store.list(collection)) {
+        const text = JSON.stringify(record);
+        assert.ok(!text.includes(studentId) && !text.includes(username), `${collection} still holds ${text}`);
+      }
+    }
+    if (STORE.kind === 'postgres') {
+      // Every table, not only the records: counters, settings, throttles, migrations.
+      const client = new pg.Client({ connectionString: STORE.url });
+      await client.connect();
+      try {
+        const tables = await client.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [schema]);
+        assert.ok(tables.rows.length >= 5);
+        for (const { table_name } of tables.rows) {
+          const found = await client.query(`select count(*)::int as n from "${schema}"."${table_name}" t where t::text like $1 or t::text like $2`, [`%${studentId}%`, `%${username}%`]);
+          assert.equal(found.rows[0].n, 0, `table ${table_name} still mentions the student`);
+        }
+      } finally {
+        await client.end();
+      }
+    }
+  });
+
+  test('another instance hears of every change after commit, and after losing its listening connection it drops everything and listens again', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL' }, async () => {
+    const other = (await openTestStore(dataDir, schema)).store;
+    const heard: (string[] | 'all')[] = [];
+    other.onInvalidate((keys) => heard.push(keys));
+    const until = async (check: () => boolean, what: string) => {
+      const since = Date.now();
+      while (!check()) {
+        if (Date.now() - since > 5000) assert.fail(`waited 5 s for ${what}; heard ${JSON.stringify(heard)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    try {
+      await store.commit([put('attempts', { id: 'a1', studentId: 'u1', lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' })]);
+      await until(() => heard.some((keys) => Array.isArray(keys) && keys.includes(versionKey.student('u1'))), 'the first notice');
+      const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
+      await client.connect();
+      try {
+        const killed = await client.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'framecheck-listener' and query like $1`, [`listen %${schema}%`]);
+        assert.ok(killed.rowCount! >= 1, 'found the listening connections');
+      } finally {
+        await client.end();
+      }
+      await until(() => heard.includes('all'), "'all' after the connection was lost");
+      // Listening again: a later change is heard.
+      const before = heard.length;
+      const since = Date.now();
+      while (!heard.slice(before).some((keys) => Array.isArray(keys) && keys.includes(versionKey.student('u2')))) {
+        if (Date.now() - since > 8000) assert.fail(`no notice after the reconnect; heard ${JSON.stringify(heard)}`);
+        await store.commit([put('attempts', { id: `a-${Date.now()}`, studentId: 'u2', lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' })]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('the unique keys of schema.ts are the unique indexes of the PostgreSQL migrations', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL' }, async () => {
+    const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
+    await client.connect();
+    try {
+      const indexes = await client.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = $1 and indexname like 'u\\_%'`, [schema]);
+      assert.deepEqual(indexes.rows.map((row) => row.indexname).sort(), Object.keys(UNIQUE_KEYS).map(uniqueIndexName).sort());
+    } finally {
+      await client.end();
+    }
+  });
+});
