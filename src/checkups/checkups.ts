@@ -188,17 +188,7 @@ export interface FormReliability {
  * pairs, from every finished sitting of the form (before, after or booster).
  * Shown only from MIN_REPORT_N students, like the rest of the report.
  */
-export async function formReliability(ctx: AppContext, classId: string): Promise<FormReliability[]> {
-  const bank = bankOrThrow(ctx);
-  const students = (await ctx.store.find('memberships', 'classId', classId)).map((membership) => membership.studentId);
-  const checkups = await checkupsOfClass(ctx, classId);
-  const sittings: ScoredSitting[] = [];
-  for (const studentId of students) {
-    for (const checkup of checkups) {
-      const scored = await scoreOf(ctx, checkup, studentId);
-      if (scored) sittings.push(scored);
-    }
-  }
+function formReliability(bank: ItemBank, sittings: ScoredSitting[]): FormReliability[] {
   return (['A', 'B', 'C'] as Form[]).map((form) => {
     const pairIds = [...new Set(bank.form(form).map((item) => item.pairId))];
     const rows: number[][] = [];
@@ -225,18 +215,18 @@ export async function classReport(ctx: AppContext, classId: string) {
   const before = checkups.find((checkup) => checkup.phase === 'before');
   const after = checkups.find((checkup) => checkup.phase === 'after');
   const students = (await ctx.store.find('memberships', 'classId', classId)).map((membership) => membership.studentId);
-  const scored = await Promise.all(
-    students.map(async (studentId) => ({ studentId, before: before && (await scoreOf(ctx, before, studentId)), after: after && (await scoreOf(ctx, after, studentId)) })),
-  );
-  const pairs = scored
+  // Every finished sitting of the class, scored once: the counts, the pairs and the reliability all come from these.
+  const scores = new Map<Checkup, (ScoredSitting | null)[]>();
+  for (const checkup of checkups) scores.set(checkup, await Promise.all(students.map((studentId) => scoreOf(ctx, checkup, studentId))));
+  const completed: Record<string, number> = {};
+  for (const [checkup, sittings] of scores) completed[checkup.phase] = sittings.filter(Boolean).length;
+  const pairs = students
+    .map((studentId, index) => ({ studentId, before: before && scores.get(before)![index], after: after && scores.get(after)![index] }))
     .filter((entry): entry is { studentId: string; before: ScoredSitting; after: ScoredSitting } => Boolean(entry.before && entry.after));
   const pairedN = pairs.length;
-  const completed: Record<string, number> = {};
-  for (const checkup of checkups) {
-    completed[checkup.phase] = (await Promise.all(students.map((id) => isComplete(ctx, checkup, id)))).filter(Boolean).length;
-  }
+  const reliability = formReliability(bank, [...scores.values()].flat().filter((sitting): sitting is ScoredSitting => sitting !== null));
   if (pairedN < MIN_REPORT_N) {
-    return { pairedN, minimum: MIN_REPORT_N, completed, suppressed: true as const, before: null, after: null, change: null, perTechnique: [], reliability: await formReliability(ctx, classId) };
+    return { pairedN, minimum: MIN_REPORT_N, completed, suppressed: true as const, before: null, after: null, change: null, perTechnique: [], reliability };
   }
   const summary = (scores: Score[]) => ({
     discernment: round2(mean(scores.map((s) => s.discernment))),
@@ -244,7 +234,6 @@ export async function classReport(ctx: AppContext, classId: string) {
     manipulativeMean: round2(mean(scores.map((s) => s.manipulativeMean))),
   });
   const interval = (change: ReturnType<typeof pairedChange>) => ({ mean: round2(change.mean), ci95: [round2(change.ci95[0]), round2(change.ci95[1])] as [number, number] });
-  const reliability = await formReliability(ctx, classId);
   const pairDiscernment = (scored: ScoredSitting, technique: string) => {
     const items = scored.items.filter((item) => item.technique === technique);
     const m = items.filter((item) => item.manipulative).map((item) => item.rating);
