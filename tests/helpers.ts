@@ -93,12 +93,12 @@ export interface TestApp {
   restart(): Promise<TestApp>;
 }
 
-export async function startApp(options: { dataDir?: string; schema?: string; now?: Date; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
+export async function startApp(options: { dataDir?: string; schema?: string; now?: Date; env?: NodeJS.ProcessEnv; catalog?: Catalog } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? tempDir();
   const config: Config = { ...loadConfig({ DATA_DIR: dataDir, ...options.env }), passwordCost: 1024 };
   const { store, schema, drop } = await openTestStore(dataDir, options.schema);
   const clock = { now: options.now ?? new Date('2027-03-01T10:00:00Z') };
-  const app = createApp({ config, store, catalog: catalog(), now: () => clock.now });
+  const app = createApp({ config, store, catalog: options.catalog ?? catalog(), now: () => clock.now });
   const testApp: TestApp = {
     app,
     store,
@@ -113,7 +113,7 @@ export async function startApp(options: { dataDir?: string; schema?: string; now
     },
     async restart() {
       await store.close();
-      return startApp({ dataDir, schema, now: clock.now, env: options.env });
+      return startApp({ ...options, dataDir, schema, now: clock.now });
     },
   };
   return testApp;

@@ -1,14 +1,11 @@
 // Practice tests run against the fixture scenario and booster pool in
 // tests/fixtures/practice (the course's own files are checked separately).
 import path from 'node:path';
-import { rmSync } from 'node:fs';
-import { createApp } from '../src/app.ts';
-import { loadConfig, type Config } from '../src/config.ts';
 import type { Catalog } from '../src/content/catalog.ts';
 import { loadPracticeContent, type BoosterPool } from '../src/practice/content.ts';
 import { boosterQuizKey } from '../src/practice/practice.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
-import { catalog, openTestStore, ROOT, tempDir } from './helpers.ts';
+import { catalog, ROOT, startApp } from './helpers.ts';
 
 export const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'practice');
 export const PRACTICE_LESSON = 'fake-volume';
@@ -18,23 +15,9 @@ export function practiceCatalog(): Catalog {
   return { ...base, practice: loadPracticeContent(FIXTURES, new Set(base.lessons.map((lesson) => lesson.id))) };
 }
 
-export async function startPracticeApp(options: { now?: Date } = {}) {
-  const dataDir = tempDir();
-  const config: Config = { ...loadConfig({ DATA_DIR: dataDir }), passwordCost: 1024 };
-  // The embedded store, or a schema of its own on PostgreSQL in the PostgreSQL suite.
-  const { store, drop } = await openTestStore(dataDir);
-  const clock = { now: options.now ?? new Date('2027-03-01T10:00:00Z') };
-  const app = createApp({ config, store, catalog: practiceCatalog(), now: () => clock.now });
-  return {
-    app,
-    store,
-    clock,
-    async close() {
-      await store.close();
-      await drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+/** An app on the fixture practice content (embedded store, or a schema of its own on PostgreSQL). */
+export function startPracticeApp(options: { now?: Date } = {}) {
+  return startApp({ ...options, catalog: practiceCatalog() });
 }
 
 export const DAY = 24 * 60 * 60 * 1000;
