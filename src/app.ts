@@ -19,7 +19,7 @@ import { learningRoutes } from './learning/routes.ts';
 import { loadUser } from './http/auth.ts';
 import { csrf } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
-import { cacheableFile, privateResponses } from './http/respond.ts';
+import { privateResponses } from './http/respond.ts';
 import { sessions } from './http/sessions.ts';
 import { viewHelpers } from './http/view-helpers.ts';
 import { checkupRoutes } from './checkups/routes.ts';
@@ -33,6 +33,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Cached pages named after what they show: `home:<studentId>`, `class:<classId>:<viewer>`. */
 const STUDENT_KEY = versionKey.student('');
 const CLASS_KEY = versionKey.class('');
+/** Files in public/: the style sheet and icons. */
+const STATIC_FILE = /\.(?:css|svg|png|ico|js|woff2?)$/;
 
 export interface AppParts {
   config: Config;
@@ -108,6 +110,12 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     res.locals.error = null;
     next();
   });
+  // The style sheet and icons come before sessions and the user: they cost no
+  // session read, keep their own caching, and reach the new-password page of a
+  // student who must first choose one. Only such paths look for a file, so
+  // dynamic pages pay for no file lookup.
+  const staticFiles = express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false });
+  app.use((req, res, next) => (STATIC_FILE.test(req.path) ? staticFiles(req, res, next) : next()));
   app.use(privateResponses);
   app.use(express.json({ limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
@@ -123,8 +131,6 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(checkupRoutes(ctx));
   app.use(practiceRoutes(ctx));
 
-  // After the routes, so that dynamic pages do not pay for a file lookup on every request.
-  app.use(express.static(path.join(ROOT, 'public'), { maxAge: config.production ? '1h' : 0, index: false, setHeaders: cacheableFile }));
   app.use(notFoundHandler);
   app.use(errorHandler());
   return app;

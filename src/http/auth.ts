@@ -14,8 +14,6 @@ declare module 'express-serve-static-core' {
 
 /** Pages a user who must change a reset password can still reach. */
 const ALLOWED_BEFORE_NEW_PASSWORD = new Set(['/password', '/logout', '/session', '/help', '/healthz']);
-/** The style sheet and icons: the password page itself needs them. */
-const STATIC_FILE = /\.(?:css|svg|png|ico|js|woff2?)$/;
 
 export function loadUser(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
@@ -24,7 +22,7 @@ export function loadUser(ctx: AppContext): RequestHandler {
     if (user) {
       req.user = user;
       res.locals.user = user;
-      if (user.mustChangePassword && !ALLOWED_BEFORE_NEW_PASSWORD.has(req.path) && !STATIC_FILE.test(req.path)) {
+      if (user.mustChangePassword && !ALLOWED_BEFORE_NEW_PASSWORD.has(req.path)) {
         if (wantsJson(req) || req.method !== 'GET') return next(forbidden('Choose a new password first (POST /password).'));
         return res.redirect(303, '/password');
       }

@@ -37,8 +37,3 @@ export function privateResponses(_req: Request, res: Response, next: () => void)
   res.vary('Accept');
   next();
 }
-
-/** For express.static's setHeaders: the style sheet and icons are public and may be cached as static files are. */
-export function cacheableFile(res: Response): void {
-  res.removeHeader('Cache-Control');
-}
