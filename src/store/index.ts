@@ -19,6 +19,10 @@ const INDEXES = INDEXED;
 
 /** How many lowdb documents each collection is spread over (write cost of a compaction). */
 const SHARDS: Record<CollectionName, number> = {
+  schools: 1,
+  classTeachers: 8,
+  invites: 2,
+  auditEvents: 8,
   users: 16,
   sessions: 16,
   classes: 8,

@@ -4,6 +4,7 @@ import { shardIndex } from './engine.ts';
 
 export const keys = {
   membership: (classId: string, studentId: string) => `${classId}:${studentId}`,
+  classTeacher: (classId: string, teacherId: string) => `${classId}:${teacherId}`,
   lessonOpen: (studentId: string, lessonId: string) => `${studentId}:${lessonId}`,
   parentLink: (parentId: string, studentId: string) => `${parentId}:${studentId}`,
   sitting: (checkupId: string, studentId: string) => `${checkupId}:${studentId}`,

@@ -7,9 +7,13 @@ import type { CollectionName, Collections } from './types.ts';
 
 /** Fields `find` can look records up by, per collection. */
 export const INDEXED = {
-  users: ['username'],
+  schools: [],
+  classTeachers: ['classId', 'teacherId'],
+  invites: ['schoolId'],
+  auditEvents: ['schoolId'],
+  users: ['username', 'schoolId'],
   sessions: ['userId'],
-  classes: ['teacherId', 'joinCode'],
+  classes: ['teacherId', 'joinCode', 'schoolId'],
   memberships: ['classId', 'studentId'],
   assignments: ['classId'],
   attempts: ['studentId'],
@@ -55,6 +59,7 @@ export const UNIQUE_KEYS = {
   'checkupResponses.item': { collection: 'checkupResponses', fields: ['checkupId', 'studentId', 'itemId'] },
   'parentLinks.parentStudent': { collection: 'parentLinks', fields: ['parentId', 'studentId'] },
   'researchIds.classStudent': { collection: 'researchIds', fields: ['classId', 'studentId'] },
+  'classTeachers.classTeacher': { collection: 'classTeachers', fields: ['classId', 'teacherId'] },
 } as const satisfies Record<string, UniqueKey>;
 
 export type UniqueKeyName = keyof typeof UNIQUE_KEYS;
@@ -95,7 +100,7 @@ export const STUDENT_RECORDS: [CollectionName, string][] = [
 ];
 
 const STUDENT_WORK = new Set<string>(['attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults']);
-const CLASS_SETUP = new Set<string>(['classes', 'memberships', 'assignments', 'checkups', 'practiceSettings']);
+const CLASS_SETUP = new Set<string>(['classes', 'classTeachers', 'memberships', 'assignments', 'checkups', 'practiceSettings']);
 
 /** Names of the page version counters. */
 export const versionKey = {

@@ -1,11 +1,37 @@
 // The records FrameCheck keeps. Kept lean on purpose: a teen's account holds
 // a username, a display name and a password hash; no email, birth date or real name.
 
-export type Role = 'teacher' | 'student' | 'parent';
+export type Role = 'admin' | 'teacher' | 'student' | 'parent';
+
+/**
+ * A school: the boundary nothing crosses. Every admin, teacher, student,
+ * class, check-up and LMS connection belongs to exactly one; parents belong
+ * to none (they link to children, not to schools).
+ */
+export interface School {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** how long inactive student accounts are kept, and when classes are archived (see docs/data-protection.md) */
+  retention: RetentionPolicy;
+}
+
+export interface RetentionPolicy {
+  /** a student account with no sign-in for this many months is erased */
+  inactiveMonths: number;
+  /** YYYY-MM-DD after which classes are archived (read-only), or null */
+  archiveClassesAfter: string | null;
+  /** when the daily job last ran, ISO time, or null */
+  lastRunAt: string | null;
+}
 
 export interface User {
   id: string;
   role: Role;
+  /** the school this account belongs to; null for parents (optional only while accounts from before schools are moved into one) */
+  schoolId?: string | null;
+  /** set when the school's admin deactivated a teacher: no login, no session */
+  deactivatedAt?: string | null;
   username: string;
   displayName: string;
   passwordHash: string;
@@ -23,11 +49,76 @@ export interface SessionRecord {
 
 export interface ClassRecord {
   id: string;
+  /** optional only while classes from before schools are moved into one */
+  schoolId?: string;
+  /** the teacher who created the class; who teaches it is in classTeachers */
   teacherId: string;
   name: string;
   joinCode: string;
   createdAt: string;
 }
+
+/** A teacher (or admin) who teaches a class: every class has one or more (co-teachers). */
+export interface ClassTeacher {
+  /** keys.classTeacher(classId, teacherId) */
+  id: string;
+  classId: string;
+  teacherId: string;
+  addedAt: string;
+}
+
+/** A one-time invitation to become a teacher or admin of a school. */
+export interface Invite {
+  /** a hash of the code (the code itself is shown once and never stored) */
+  id: string;
+  schoolId: string;
+  role: 'teacher' | 'admin';
+  note: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  usedBy: string | null;
+}
+
+/**
+ * One thing that happened in a school, kept for the retention period and
+ * never edited by anyone (erasing a student removes their name from events
+ * about them, nothing else).
+ */
+export interface AuditEvent {
+  id: string;
+  schoolId: string;
+  at: string;
+  /** who did it: a user id, or null for the system (the retention job) */
+  actorId: string | null;
+  /** the actor's username when it happened */
+  actorName: string;
+  action: AuditAction;
+  /** what it was done to, in words ("student mia.k", "class 8B") */
+  target: string;
+  /** the id of the user it was done to, when a user (so erasure can find the event) */
+  targetUserId: string | null;
+  detail: string;
+}
+
+export type AuditAction =
+  | 'admin.login'
+  | 'invite.created'
+  | 'invite.used'
+  | 'password.reset'
+  | 'student.exported'
+  | 'student.erased'
+  | 'student.removed'
+  | 'teacher.deactivated'
+  | 'teacher.coteacher-added'
+  | 'role.changed'
+  | 'lms.connected'
+  | 'lms.disconnected'
+  | 'roster.imported'
+  | 'retention.changed'
+  | 'retention.run'
+  | 'school.created';
 
 export interface Membership {
   /** `${classId}:${studentId}` */
@@ -170,6 +261,10 @@ export interface PracticeSettings {
 }
 
 export interface Collections {
+  schools: School;
+  classTeachers: ClassTeacher;
+  invites: Invite;
+  auditEvents: AuditEvent;
   users: User;
   sessions: SessionRecord;
   classes: ClassRecord;
