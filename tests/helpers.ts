@@ -119,7 +119,7 @@ export async function startApp(options: { dataDir?: string; schema?: string; now
   return testApp;
 }
 
-type Role = 'teacher' | 'student' | 'parent';
+type Role = 'admin' | 'teacher' | 'student' | 'parent';
 
 export class Client {
   readonly agent: ReturnType<typeof supertest.agent>;
@@ -208,3 +208,32 @@ export function rightAnswers(lessonId: string): Record<string, string | string[]
 
 export const FIRST_LESSON = 'recruitment-funnel';
 export const SECOND_LESSON = 'paradise-on-screen';
+
+/**
+ * A school with its admin, written straight into the store (as `/setup` or a
+ * district operator would make it), and the admin signed in.
+ */
+export async function schoolWithAdmin(t: TestApp, name = 'Hillside School', adminName = 'head.admin'): Promise<{ schoolId: string; admin: Client }> {
+  const { hashPassword } = await import('../src/accounts/passwords.ts');
+  const { newId } = await import('../src/ids.ts');
+  const { insert } = await import('../src/store/backend.ts');
+  const schoolId = newId();
+  const at = t.clock.now.toISOString();
+  await t.store.commit([
+    insert('schools', { id: schoolId, name, createdAt: at, retention: { inactiveMonths: 12, archiveClassesAfter: null, lastRunAt: null } }),
+    insert('users', {
+      id: newId(),
+      role: 'admin',
+      schoolId,
+      username: adminName,
+      displayName: adminName,
+      passwordHash: await hashPassword('a-long-secret-1', t.config.passwordCost),
+      mustChangePassword: false,
+      createdAt: at,
+    }),
+  ]);
+  const admin = new Client(t.app);
+  const response = await admin.login(adminName);
+  if (response.status !== 200) throw new Error(`admin login: ${response.status} ${JSON.stringify(response.body)}`);
+  return { schoolId, admin };
+}
