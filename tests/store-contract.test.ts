@@ -49,6 +49,22 @@ describe(`store contract (${STORE.kind})`, () => {
     assert.equal(await store.count('classes'), 1);
   });
 
+  test('a session comes with its user in one read; the read sees a sign-out and a removed account', async () => {
+    const session = (id: string, userId: string | null) => ({ id, userId, data: { userId }, expiresAt: '2099-01-01T00:00:00.000Z' });
+    await store.commit([put('users', user('u1', 'alice')), put('sessions', session('s1', 'u1')), put('sessions', session('s2', null))]);
+    const signedIn = await store.sessionAndUser('s1');
+    assert.equal(signedIn.session?.id, 's1');
+    assert.equal(signedIn.user?.username, 'alice');
+    const anonymous = await store.sessionAndUser('s2');
+    assert.equal(anonymous.session?.id, 's2');
+    assert.equal(anonymous.user, undefined);
+    assert.deepEqual(await store.sessionAndUser('nope'), { session: undefined, user: undefined });
+    await store.commit([remove('users', 'u1')]);
+    assert.equal((await store.sessionAndUser('s1')).user, undefined);
+    await store.commit([remove('sessions', 's1')]);
+    assert.equal((await store.sessionAndUser('s1')).session, undefined);
+  });
+
   test('every indexed field can be looked up', async () => {
     const record: Record<string, string> = { id: 'r1' };
     for (const collection of Object.keys(INDEXED) as (keyof typeof INDEXED)[]) {

@@ -18,7 +18,8 @@ const ALLOWED_BEFORE_NEW_PASSWORD = new Set(['/password', '/logout', '/session',
 export function loadUser(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
-    const user = userId ? await ctx.store.get('users', userId) : undefined;
+    // Read with the session (sessions.ts) unless the session was made in this request.
+    const user = !userId ? undefined : req.sessionUser?.id === userId ? req.sessionUser : await ctx.store.get('users', userId);
     if (user) {
       req.user = user;
       res.locals.user = user;

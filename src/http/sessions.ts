@@ -3,11 +3,18 @@
 // HTTPS (directly or through a trusted proxy).
 import session from 'express-session';
 import type { RequestHandler } from 'express';
-import { put, remove, type StoreBackend } from '../store/backend.ts';
+import { put, remove, type StoreBackend, type User } from '../store/backend.ts';
 
 declare module 'express-session' {
   interface SessionData {
     userId?: string;
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** the account the session was signed in as when it was read (loadUser checks it still matches) */
+    sessionUser?: User;
   }
 }
 
@@ -21,6 +28,13 @@ export const ANONYMOUS_AGE_MS = 2 * 60 * 60 * 1000;
 export const SIGNED_IN_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 
 class PersistentSessionStore extends session.Store {
+  /**
+   * The user read with the session just read, handed to the request by the
+   * middleware below. express-session calls on synchronously from the read's
+   * callback, so no other request can come between.
+   */
+  lastUser: { sid: string; user: User | undefined } | null = null;
+
   constructor(
     private readonly store: StoreBackend,
     private readonly now: () => Date,
@@ -29,9 +43,14 @@ class PersistentSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
-    this.store.get('sessions', sid).then((record) => {
+    this.store.sessionAndUser(sid).then(({ session: record, user }) => {
       if (!record || new Date(record.expiresAt) <= this.now()) return callback(null, null);
-      callback(null, record.data as unknown as session.SessionData);
+      this.lastUser = { sid, user };
+      try {
+        callback(null, record.data as unknown as session.SessionData);
+      } finally {
+        this.lastUser = null;
+      }
     }, callback);
   }
 
@@ -57,15 +76,24 @@ class PersistentSessionStore extends session.Store {
 }
 
 export function sessions(store: StoreBackend, secret: string, now: () => Date = () => new Date()): RequestHandler {
-  return session({
+  const sessionStore = new PersistentSessionStore(store, now);
+  const middleware = session({
     name: 'framecheck.sid',
     secret,
-    store: new PersistentSessionStore(store, now),
+    store: sessionStore,
     resave: false,
     saveUninitialized: false,
     proxy: undefined,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: ANONYMOUS_AGE_MS },
   });
+  // The session and its user come in one read: loadUser (auth.ts) takes the
+  // user from here instead of reading the store a second time.
+  return (req, res, next) =>
+    middleware(req, res, (error?: unknown) => {
+      const read = sessionStore.lastUser;
+      if (read && read.sid === req.sessionID) req.sessionUser = read.user;
+      next(error);
+    });
 }
 
 /** Deletes sessions that have expired; run at start-up and now and then. */

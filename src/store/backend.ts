@@ -2,7 +2,7 @@
 // StoreBackend and never know whether the embedded store (embedded.ts) or
 // PostgreSQL (postgres/) is behind it.
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { CollectionName, Collections } from './types.ts';
+import type { CollectionName, Collections, SessionRecord, User } from './types.ts';
 import type { IndexedField, UniqueKeyName } from './schema.ts';
 
 /** Whether writes currently succeed (for /healthz): a full disk, or a database that refuses them. */
@@ -73,6 +73,12 @@ export interface StoreBackend {
   /** signs session cookies; the same for every instance of one deployment */
   readonly secret: string;
   get<C extends CollectionName>(collection: C, id: string): Promise<Collections[C] | undefined>;
+  /**
+   * A session and the user signed in with it, read together (one round trip
+   * on PostgreSQL): every request starts with this read. The user is
+   * undefined for an anonymous session or an account that is gone.
+   */
+  sessionAndUser(sessionId: string): Promise<{ session: SessionRecord | undefined; user: User | undefined }>;
   /** the records with these ids that exist, in no particular order */
   getMany<C extends CollectionName>(collection: C, ids: string[]): Promise<Collections[C][]>;
   /** records whose indexed field equals value (usernames without regard to case) */

@@ -6,7 +6,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Store, type StoreOptions } from './index.ts';
 import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
 import { STUDENT_RECORDS, UNIQUE_KEYS, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKeyName } from './schema.ts';
-import type { CollectionName, Collections } from './types.ts';
+import type { CollectionName, Collections, SessionRecord, User } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -67,6 +67,11 @@ export class EmbeddedBackend implements StoreBackend {
 
   async get<C extends CollectionName>(collection: C, id: string): Promise<Collections[C] | undefined> {
     return this.store.get(collection, id);
+  }
+
+  async sessionAndUser(sessionId: string): Promise<{ session: SessionRecord | undefined; user: User | undefined }> {
+    const session = this.store.get('sessions', sessionId);
+    return { session, user: session?.userId ? this.store.get('users', session.userId) : undefined };
   }
 
   async getMany<C extends CollectionName>(collection: C, ids: string[]): Promise<Collections[C][]> {

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
 import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
-import type { CollectionName, Collections } from '../types.ts';
+import type { CollectionName, Collections, SessionRecord, User } from '../types.ts';
 import { migrate, quoteIdent } from './migrate.ts';
 import { ChangeListener } from './listener.ts';
 
@@ -29,6 +29,18 @@ function literal(name: string): string {
   return `'${name}'`;
 }
 
+/**
+ * Every statement goes as a named prepared statement: PostgreSQL parses and
+ * plans each text once per connection instead of on every request. The texts
+ * are few (built from collection and field names), so the names stay few.
+ */
+const statementNames = new Map<string, string>();
+function statement(text: string, values?: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (!name) statementNames.set(text, (name = `framecheck_${statementNames.size}`));
+  return { name, text, values };
+}
+
 function fieldMatch(collection: string, field: string): string {
   if (!(INDEXED as Record<string, readonly string[]>)[collection]?.includes(field)) {
     throw new Error(`${collection}.${field} is not an indexed field (store/schema.ts INDEXED)`);
@@ -44,6 +56,9 @@ export class PostgresBackend implements StoreBackend {
   /** set while writes fail for a reason other than a conflict (the database is down or refuses) */
   private failure: { reason: string; since: Date } | null = null;
   private probe: NodeJS.Timeout | null = null;
+  /** version keys changed here and not yet announced to the other instances */
+  private unannounced = new Set<string>();
+  private announcing: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -86,21 +101,33 @@ export class PostgresBackend implements StoreBackend {
   }
 
   async get<C extends CollectionName>(collection: C, id: string): Promise<Collections[C] | undefined> {
-    const result = await this.pool.query(`select data from records where collection = ${literal(collection)} and id = $1`, [id]);
+    const result = await this.pool.query(statement(`select data from records where collection = ${literal(collection)} and id = $1`, [id]));
     return result.rows[0]?.data;
+  }
+
+  async sessionAndUser(sessionId: string): Promise<{ session: SessionRecord | undefined; user: User | undefined }> {
+    const result = await this.pool.query(
+      statement(
+        `select s.data as session, u.data as "user" from records s
+         left join records u on u.collection = 'users' and u.id = s.data->>'userId'
+         where s.collection = 'sessions' and s.id = $1`,
+        [sessionId],
+      ),
+    );
+    const row = result.rows[0];
+    return { session: row?.session, user: row?.user ?? undefined };
   }
 
   async getMany<C extends CollectionName>(collection: C, ids: string[]): Promise<Collections[C][]> {
     if (!ids.length) return [];
-    const result = await this.pool.query(`select data from records where collection = ${literal(collection)} and id = any($1) order by seq`, [ids]);
+    const result = await this.pool.query(statement(`select data from records where collection = ${literal(collection)} and id = any($1) order by seq`, [ids]));
     return result.rows.map((row) => row.data);
   }
 
   async find<C extends CollectionName>(collection: C, field: IndexedField<C>, value: string): Promise<Collections[C][]> {
     const match = fieldMatch(collection, field);
     const result = await this.pool.query(
-      `select data from records where collection = ${literal(collection)} and ${match} = ${isFolded(collection, field) ? 'lower($1)' : '$1'} order by seq`,
-      [value],
+      statement(`select data from records where collection = ${literal(collection)} and ${match} = ${isFolded(collection, field) ? 'lower($1)' : '$1'} order by seq`, [value]),
     );
     return result.rows.map((row) => row.data);
   }
@@ -109,8 +136,9 @@ export class PostgresBackend implements StoreBackend {
     if (!values.length) return [];
     const folded = isFolded(collection, field);
     const result = await this.pool.query(
-      `select data from records where collection = ${literal(collection)} and ${fieldMatch(collection, field)} = any($1) order by seq`,
-      [folded ? values.map((value) => value.toLowerCase()) : values],
+      statement(`select data from records where collection = ${literal(collection)} and ${fieldMatch(collection, field)} = any($1) order by seq`, [
+        folded ? values.map((value) => value.toLowerCase()) : values,
+      ]),
     );
     return result.rows.map((row) => row.data);
   }
@@ -224,14 +252,16 @@ export class PostgresBackend implements StoreBackend {
     const list = [...rows.values()];
     try {
       await this.pool.query(
-        `with written as (
-           insert into records (collection, id, data) select * from unnest($1::text[], $2::text[], $3::jsonb[])
-           on conflict (collection, id) do update set data = excluded.data
-           returning 1
-         )
-         insert into versions (key, n) select unnest($4::text[]), 1 where (select count(*) from written) >= 0
-         on conflict (key) do update set n = versions.n + 1`,
-        [list.map((row) => row.c), list.map((row) => row.id), list.map((row) => JSON.stringify(row.v)), [...keys].sort()],
+        statement(
+          `with written as (
+             insert into records (collection, id, data) select * from unnest($1::text[], $2::text[], $3::jsonb[])
+             on conflict (collection, id) do update set data = excluded.data
+             returning 1
+           )
+           insert into versions (key, n) select unnest($4::text[]), 1 where (select count(*) from written) >= 0
+           on conflict (key) do update set n = versions.n + 1`,
+          [list.map((row) => row.c), list.map((row) => row.id), list.map((row) => JSON.stringify(row.v)), [...keys].sort()],
+        ),
       );
     } catch (error) {
       throw asConflict(error);
@@ -266,7 +296,7 @@ export class PostgresBackend implements StoreBackend {
 
   async versions(keys: string[]): Promise<number[]> {
     if (!keys.length) return [];
-    const result = await this.pool.query<{ key: string; n: string }>('select key, n from versions where key = any($1)', [keys]);
+    const result = await this.pool.query<{ key: string; n: string }>(statement('select key, n from versions where key = any($1)', [keys]));
     const known = new Map(result.rows.map((row) => [row.key, Number(row.n)]));
     return keys.map((key) => known.get(key) ?? 0);
   }
@@ -283,6 +313,8 @@ export class PostgresBackend implements StoreBackend {
     if (this.closed) return;
     this.closed = true;
     if (this.probe) clearInterval(this.probe);
+    if (this.announcing) clearTimeout(this.announcing);
+    await this.sendAnnouncement();
     await this.listener.stop();
     await this.pool.end();
   }
@@ -304,14 +336,31 @@ export class PostgresBackend implements StoreBackend {
     }
   }
 
-  /** After the commit, never inside it: NOTIFY in a transaction serialises every commit. */
+  /**
+   * After the commit, never inside it: NOTIFY in a transaction serialises
+   * every commit. Announcements are gathered for a few milliseconds and sent
+   * as one NOTIFY, so a burst of answers costs one statement instead of one
+   * each. Nothing waits on them: other instances read the version counters
+   * on every request, and a notification only frees their stale pages early.
+   */
   private announce(keys: string[]): void {
     if (!keys.length) return;
-    let payload = JSON.stringify({ from: this.instance, keys });
+    for (const key of keys) this.unannounced.add(key);
+    this.announcing ??= setTimeout(() => void this.sendAnnouncement(), ANNOUNCE_DELAY_MS);
+  }
+
+  private async sendAnnouncement(): Promise<void> {
+    this.announcing = null;
+    if (!this.unannounced.size) return;
+    let payload = JSON.stringify({ from: this.instance, keys: [...this.unannounced] });
+    this.unannounced.clear();
     if (payload.length > 7000) payload = JSON.stringify({ from: this.instance, keys: 'all' });
-    this.pool.query('select pg_notify($1, $2)', [this.channel, payload]).catch((error) => console.error('PostgreSQL notify:', error.message));
+    await this.pool.query(statement('select pg_notify($1, $2)', [this.channel, payload])).catch((error) => console.error('PostgreSQL notify:', error.message));
   }
 }
+
+/** How long announcements are gathered before one NOTIFY goes out. */
+const ANNOUNCE_DELAY_MS = 5;
 
 /** Counters in a fixed order, so two commits bumping the same keys cannot deadlock. */
 async function bump(client: pg.PoolClient, keys: string[]): Promise<void> {
