@@ -16,7 +16,9 @@ export interface SpawnedServer {
 
 export function spawnServer(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<SpawnedServer> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  // Plain JavaScript (scripts/start.js, what `npm start` runs) needs no tsx.
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
