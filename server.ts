@@ -5,6 +5,7 @@ import { createApp } from './src/app.ts';
 import { startClock } from './src/clock.ts';
 import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
+import { withParseCache } from './src/content/parse-cache.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
 import { openStore } from './src/store/open.ts';
 import path from 'node:path';
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const now = startClock(config.clockStart);
   if (config.clockStart) console.warn(`Warning: FRAMECHECK_NOW is set; the clock starts at ${config.clockStart.toISOString()} instead of the real time.`);
-  const catalog = loadCatalog(root);
+  // Parsed content is cached across starts (src/content/parse-cache.ts).
+  const catalog = withParseCache(root, () => loadCatalog(root));
   const store = await openStore(config);
   let server: Server;
   try {

@@ -5,6 +5,7 @@ import { parseItemBank, type ItemBank } from '../checkups/bank.ts';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { renderMarkdown } from './markdown.ts';
+import { cachedParse } from './parse-cache.ts';
 import { renderCard } from './cards.ts';
 import { loadPracticeContent, NO_PRACTICE, type PracticeContent } from '../practice/content.ts';
 import { describeIssues, lessonFrontMatterSchema, parseYamlFile, quizSchema, type LessonFrontMatter, type Question } from './schema.ts';
@@ -43,9 +44,12 @@ const LESSON_FILE = /^(\d{2})-([a-z0-9-]+)\.md$/;
 const QUIZ_FILE = /^(\d{2})-([a-z0-9-]+)\.ya?ml$/;
 
 export function parseLesson(file: string, source: string): Lesson {
-  let parsed: matter.GrayMatterFile<string>;
+  let parsed: { data: Record<string, unknown>; content: string };
   try {
-    parsed = matter(source);
+    parsed = cachedParse('front-matter', source, () => {
+      const { data, content } = matter(source);
+      return { data, content };
+    });
   } catch (error) {
     throw new ContentError(`${file}: front matter is not valid YAML: ${(error as Error).message}`);
   }

@@ -3,6 +3,7 @@
 // byte comes from this server), and fenced post/chat/headline/message blocks
 // become example cards.
 import { Marked, type Tokens } from 'marked';
+import { cachedParse } from './parse-cache.ts';
 import { CARD_TYPES, escapeHtml, parseCardBlock, renderCard, type CardType } from './cards.ts';
 
 export function isAllowedHref(href: string): boolean {
@@ -54,7 +55,7 @@ export function slugify(text: string): string {
 }
 
 export function renderMarkdown(source: string): string {
-  return marked.parse(source, { async: false });
+  return cachedParse('markdown', source, () => marked.parse(source, { async: false }));
 }
 
 export function lexMarkdown(source: string) {

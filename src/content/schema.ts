@@ -1,5 +1,6 @@
 // The shapes of lesson front matter and quiz files (docs/content-format.md).
 import { parse as parseYaml } from 'yaml';
+import { cachedParse } from './parse-cache.ts';
 import { z } from 'zod';
 import { cardSchema } from './cards.ts';
 
@@ -80,7 +81,7 @@ export function describeIssues(error: z.ZodError): string {
 export function parseYamlFile<T extends z.ZodType>(file: string, source: string, schema: T, fail: (message: string) => Error = (m) => new Error(m)): z.infer<T> {
   let raw: unknown;
   try {
-    raw = parseYaml(source) ?? {};
+    raw = cachedParse('yaml', source, () => parseYaml(source) as unknown) ?? {};
   } catch (error) {
     throw fail(`${file}: not valid YAML: ${(error as Error).message}`);
   }
