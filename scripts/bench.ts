@@ -16,6 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadCatalog } from '../src/content/catalog.ts';
+import { withParseCache } from '../src/content/parse-cache.ts';
+import { DEFAULT_POOL_SIZE } from '../src/config.ts';
 import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { PostgresBackend } from '../src/store/postgres/backend.ts';
 import type { StoreBackend } from '../src/store/backend.ts';
@@ -172,7 +174,8 @@ async function benchDataSet(set: DataSet, catalog: ReturnType<typeof loadCatalog
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'docs', 'profiles')}`] : [];
   const env = POSTGRES ? { DATA_DIR: dataDir, DATABASE_URL, DATABASE_SCHEMA: schema } : { DATA_DIR: dataDir, DATABASE_URL: '' };
   const servers = [];
-  for (let i = 0; i < INSTANCES; i++) servers.push(await spawnServer('server.ts', env, profile));
+  // Started the way `npm start` starts it: the compiled build (made before the run).
+  for (let i = 0; i < INSTANCES; i++) servers.push(await spawnServer('scripts/start.js', env, profile));
   const urls = servers.map((server) => server.url);
   const startupMemory = Math.max(...servers.map((server) => residentMiB(server.child.pid!)));
   try {
@@ -229,7 +232,11 @@ function table(rows: Row[]): string {
 }
 
 async function main() {
-  const catalog = loadCatalog(ROOT);
+  // What a deployment's second and later starts find: the server compiled and the content parsed once.
+  const { ensureBuilt } = (await import('./start.js' as string)) as { ensureBuilt: () => Promise<string | null> };
+  if (!(await ensureBuilt())) throw new Error('scripts/start.js could not compile the server; the start-up figures would be of tsx');
+  const catalog = withParseCache(ROOT, () => loadCatalog(ROOT));
+  const loadBefore = os.loadavg()[0];
   // The reference is measured before, between and after the data sets; ratios use the median,
   // so that one noisy reference run does not skew a whole data set.
   const references = [await measureReference()];
@@ -274,14 +281,17 @@ async function main() {
     }
   }
 
+  const load = `load average ${loadBefore.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end (1-minute, on ${os.cpus().length} cores shared with other work)`;
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
   const title = POSTGRES ? `PostgreSQL store, ${INSTANCES} instance${INSTANCES === 1 ? '' : 's'}` : 'Embedded store';
   const section = [
     `## ${title}`,
     '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench${POSTGRES ? ` -- --store postgres --instances ${INSTANCES}` : ''}\` on ${machine}.`,
+    `Machine ${load}.`,
     `autocannon, ${CONNECTIONS} connections${INSTANCES > 1 ? ` shared over ${INSTANCES} instances (rates added up, the worse latency shown)` : ''}, ${SECONDS} s per route after a 1 s warm-up; the server runs in its own process in production mode.`,
     ...(POSTGRES ? ['PostgreSQL runs on the same machine as the instances and the load generator, so they all share its cores.'] : []),
+    ...(POSTGRES ? [`${process.env.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE} pooled connections per instance (DATABASE_POOL_SIZE).`] : []),
     `The machine is shared and noisy, so the ratios count: each is to the median (${Math.round(reference)} requests/s) of the bare Express reference measured ${references.length} times in this run.`,
     '',
     table(rows),

@@ -23,6 +23,8 @@ export interface Config {
   databaseUrl: string | null;
   /** the PostgreSQL schema holding FrameCheck's tables (DATABASE_SCHEMA, default public) */
   databaseSchema: string;
+  /** PostgreSQL connections per instance (DATABASE_POOL_SIZE, default 10; see docs/performance-notes.md) */
+  databasePoolSize: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockStart: parseClockStart(env.FRAMECHECK_NOW),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databaseSchema: parseSchema(env.DATABASE_SCHEMA),
+    databasePoolSize: parsePoolSize(env.DATABASE_POOL_SIZE),
   };
 }
 
@@ -57,6 +60,20 @@ function parseSchema(value: string | undefined): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new Error(`DATABASE_SCHEMA must be a lower-case SQL name (letters, digits, _), got "${value}"`);
   return value;
 }
+
+function parsePoolSize(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_POOL_SIZE;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`DATABASE_POOL_SIZE must be a whole number from 1 to 500, got "${value}"`);
+  return size;
+}
+
+/**
+ * Connections per instance. More than the database's cores can run at once
+ * only queue inside PostgreSQL; a quiz submission holds one for a single
+ * statement, so a few serve many requests.
+ */
+export const DEFAULT_POOL_SIZE = 10;
 
 function parseDatabaseUrl(value: string | undefined): string | null {
   if (value === undefined || value.trim() === '') return null;

@@ -4,11 +4,11 @@ import type { Config } from '../config.ts';
 import type { StoreBackend } from './backend.ts';
 import { EmbeddedBackend } from './embedded.ts';
 
-export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'journalCompactBytes'> & { databaseSchema?: string }): Promise<StoreBackend> {
+export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'journalCompactBytes'> & { databaseSchema?: string; databasePoolSize?: number }): Promise<StoreBackend> {
   if (config.databaseUrl) {
     // Loaded only when asked for, so a school on the embedded store never loads pg.
     const { PostgresBackend } = await import('./postgres/backend.ts');
-    return PostgresBackend.open({ url: config.databaseUrl, schema: config.databaseSchema });
+    return PostgresBackend.open({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize });
   }
   return EmbeddedBackend.open(config.dataDir, { compactBytes: config.journalCompactBytes });
 }
