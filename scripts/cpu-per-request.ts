@@ -1,0 +1,92 @@
+// CPU per request, old code against new, on the same PostgreSQL data: on a
+// machine shared with other work, requests per second swing with the
+// neighbours' load, but the CPU time the servers and PostgreSQL spend per
+// request barely does. Starts two instances of each checkout in turn (twice),
+// drives each route with a fixed number of requests, and prints the
+// milliseconds of CPU per request of the instances and of PostgreSQL.
+//   git archive <commit> | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
+//   scripts/with-postgres.sh npx tsx scripts/cpu-per-request.ts /tmp/base
+// (the older checkout starts with `tsx server.ts`, this one as `npm start` does)
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import pg from 'pg';
+import autocannon from 'autocannon';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCatalog } from '../src/content/catalog.ts';
+import { PostgresBackend } from '../src/store/postgres/backend.ts';
+import { generate, GENERATED_PASSWORD } from './generate.ts';
+import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BASE = process.argv[2];
+if (!BASE || !process.env.DATABASE_URL || !process.env.FRAMECHECK_PG_SOCKET_DIR) {
+  console.error('usage: scripts/with-postgres.sh npx tsx scripts/cpu-per-request.ts <older checkout>');
+  process.exit(2);
+}
+
+const url = process.env.DATABASE_URL!;
+// The cluster with-postgres.sh started: its postmaster and the backends it forked.
+const pgDir = process.env.FRAMECHECK_PG_SOCKET_DIR!;
+const postmaster = Number(readFileSync(`${pgDir}/data/postmaster.pid`, 'utf8').split('\n')[0]);
+const ticks = (pid: number) => { try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); } catch { return 0; } };
+const ppid = (pid: number) => { try { return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]); } catch { return -1; } };
+const pgTicks = () => { let sum = ticks(postmaster); for (const d of readdirSync('/proc')) if (/^\d+$/.test(d) && ppid(Number(d)) === postmaster) sum += ticks(Number(d)); return sum; };
+const schema = 'cpu_per_request';
+const c = new pg.Client({ connectionString: url }); await c.connect(); await c.query(`drop schema if exists ${schema} cascade`); await c.end();
+const catalog = loadCatalog(ROOT);
+const store = await PostgresBackend.open({ url, schema });
+await generate(store, catalog, { classes: 1, studentsPerClass: 30, firstClassSize: 35, attemptsPerStudent: 36 });
+await store.close();
+const variants: Record<string, { cwd: string; args: string[] }> = {
+  base: { cwd: path.resolve(BASE), args: ['--import', 'tsx', 'server.ts'] },
+  new: { cwd: ROOT, args: ['scripts/start.js'] },
+};
+function start(v: string): Promise<{ child: any; url: string; ms: number }> {
+  const t = performance.now();
+  const child = spawn(process.execPath, variants[v].args, { cwd: variants[v].cwd, env: { ...process.env, PORT: '0', NODE_ENV: 'production', DATABASE_SCHEMA: schema, DATA_DIR: path.join(os.tmpdir(), 'framecheck-cpu-per-request') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const on = (b: Buffer) => { out += b; const m = /serving (http:\/\/localhost:\d+)/.exec(out); if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), ms: performance.now() - t }); };
+    child.stdout.on('data', on); child.stderr.on('data', on); child.on('exit', () => reject(new Error(out)));
+  });
+}
+async function login(base: string, username: string) {
+  const first = await fetch(`${base}/session`, { headers: { Accept: 'application/json' } });
+  let cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
+  const { csrfToken } = (await first.json()) as any;
+  const r = await fetch(`${base}/login`, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrfToken }, body: JSON.stringify({ username, password: GENERATED_PASSWORD }) });
+  cookie = (r.headers.get('set-cookie') ?? cookie).split(';')[0];
+  return { cookie, token: ((await r.json()) as any).csrfToken };
+}
+const LESSON = 'paradise-on-screen';
+const quiz = catalog.quiz(LESSON)!;
+const body = JSON.stringify({ answers: Object.fromEntries(quiz.questions.map((q) => [publicQuestionId(LESSON, q.id), q.options.filter((o) => o.correct).map((o) => publicOptionId(LESSON, q.id, o.id))])) });
+const N = Number(process.env.AB_N ?? 1500);
+for (const round of [1, 2]) for (const v of ['base', 'new']) {
+  const servers = [await start(v), await start(v)];
+  const urls = servers.map((s) => s.url);
+  const students = await Promise.all(Array.from({ length: 50 }, (_, i) => login(urls[0], `student0-${i % 35}`)));
+  const teacher = await login(urls[0], 'teacher0');
+  let next = 0;
+  const routes: [string, (u: string) => any][] = [
+    ['quiz', (u) => ({ url: u, requests: [{ method: 'POST', path: `/lessons/${LESSON}/quiz`, setupRequest: (r: any) => { const s = students[next++ % 50]; return { ...r, body, headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.token } }; } }] })],
+    ['class', (u) => ({ url: `${u}/classes/c0`, headers: { Cookie: teacher.cookie } })],
+    ['lesson', (u) => ({ url: `${u}/lessons/${LESSON}`, headers: { Cookie: students[0].cookie } })],
+    ['home', (u) => ({ url: `${u}/`, headers: { Cookie: students[1].cookie } })],
+  ];
+  const line: string[] = [`${v} r${round} start ${Math.round(Math.max(...servers.map((s) => s.ms)))}ms load ${os.loadavg()[0].toFixed(1)}`];
+  for (const [name, opts] of routes) {
+    await Promise.all(urls.map((u) => autocannon({ ...opts(u), connections: 25, amount: 200 })));
+    const n0 = servers.reduce((s, x) => s + ticks(x.child.pid), 0); const p0 = pgTicks();
+    const rs = await Promise.all(urls.map((u) => autocannon({ ...opts(u), connections: 25, amount: N / 2 })));
+    const n1 = servers.reduce((s, x) => s + ticks(x.child.pid), 0); const p1 = pgTicks();
+    const total = rs.reduce((s, r) => s + r.requests.total, 0); const bad = rs.reduce((s, r) => s + r.non2xx + r.errors, 0);
+    line.push(`${name}: node ${((n1 - n0) * 10 / total).toFixed(2)} pg ${((p1 - p0) * 10 / total).toFixed(2)} ms/req, ${Math.round(rs.reduce((s, r) => s + r.requests.average, 0))} rps p99 ${Math.max(...rs.map((r) => r.latency.p99))}${bad ? ` BAD ${bad}` : ''}`);
+  }
+  console.log(line.join(' | '));
+  for (const s of servers) { s.child.kill('SIGTERM'); }
+  await new Promise((r) => setTimeout(r, 500));
+}
+const drop = new pg.Client({ connectionString: url }); await drop.connect(); await drop.query(`drop schema if exists ${schema} cascade`); await drop.end();
