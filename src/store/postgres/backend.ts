@@ -344,7 +344,8 @@ export class PostgresBackend implements StoreBackend {
    * on every request, and a notification only frees their stale pages early.
    */
   private announce(keys: string[]): void {
-    if (!keys.length) return;
+    // A commit that finished while the store closed: the pool is gone, and the counters tell the rest.
+    if (!keys.length || this.closed) return;
     for (const key of keys) this.unannounced.add(key);
     this.announcing ??= setTimeout(() => void this.sendAnnouncement(), ANNOUNCE_DELAY_MS);
   }
