@@ -103,9 +103,12 @@ export async function ensureBuilt() {
     }
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
+    esbuild.stop();
     console.warn(`Could not compile the server (${error.message.split('\n')[0]}); starting it through tsx instead.`);
     return null;
   }
+  // esbuild's helper process would otherwise live as long as the server.
+  esbuild.stop();
   // Older builds are of sources that no longer exist.
   for (const other of readdirSync(BUILDS)) {
     if (other !== name && /^[0-9a-f]{16}$/.test(other)) rmSync(path.join(BUILDS, other), { recursive: true, force: true });
