@@ -23,7 +23,7 @@ export interface Config {
   databaseUrl: string | null;
   /** the PostgreSQL schema holding FrameCheck's tables (DATABASE_SCHEMA, default public) */
   databaseSchema: string;
-  /** PostgreSQL connections per instance (DATABASE_POOL_SIZE, default 10; see docs/performance-notes.md) */
+  /** PostgreSQL connections per instance (DATABASE_POOL_SIZE, default 20; see docs/performance-notes.md) */
   databasePoolSize: number;
   /**
    * SETUP_TOKEN: a district operator's token. Each POST /setup with it
@@ -96,11 +96,12 @@ function parsePoolSize(value: string | undefined): number {
 }
 
 /**
- * Connections per instance. More than the database's cores can run at once
- * only queue inside PostgreSQL; a quiz submission holds one for a single
- * statement, so a few serve many requests.
+ * Connections per instance, as before it could be set. A quiz submission
+ * holds one for a single statement, so fewer may do on a small database
+ * server; 10 against 20 was not told apart by a measurement yet
+ * (docs/performance-notes.md).
  */
-export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_POOL_SIZE = 20;
 
 function parseDatabaseUrl(value: string | undefined): string | null {
   if (value === undefined || value.trim() === '') return null;
