@@ -7,6 +7,7 @@ import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
 import { openStore } from './src/store/open.ts';
+import { dropExpiredSlipPasswords } from './src/roster/slips.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,13 +23,17 @@ async function main(): Promise<void> {
   try {
     // Housekeeping: a full disk must not keep the server from starting (it refuses writes until there is space).
     await pruneExpiredSessions(store, now()).catch((error: Error) => console.error(`Expired sessions were not pruned: ${error.message}`));
+    await dropExpiredSlipPasswords(store, now()).catch((error: Error) => console.error(`Expired login-slip passwords were not removed: ${error.message}`));
     const app = createApp({ config, store, catalog, now });
     server = await listen(createServer(app), config.port);
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
   }
-  const prune = setInterval(() => pruneExpiredSessions(store, now()).catch(() => {}), 60 * 60 * 1000);
+  const prune = setInterval(() => {
+    pruneExpiredSessions(store, now()).catch(() => {});
+    dropExpiredSlipPasswords(store, now()).catch(() => {});
+  }, 60 * 60 * 1000);
   prune.unref();
 
   let stopping = false;

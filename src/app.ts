@@ -26,6 +26,7 @@ import { checkupRoutes } from './checkups/routes.ts';
 import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
+import { rosterBodyParsers, rosterRoutes } from './roster/routes.ts';
 import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -120,6 +121,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(express.json({ limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(sessions(store, store.secret, now));
+  app.use(rosterBodyParsers());
   app.use(csrf.csrfSynchronisedProtection);
   app.use(loadUser(ctx));
 
@@ -130,6 +132,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(familyRoutes(ctx));
   app.use(checkupRoutes(ctx));
   app.use(practiceRoutes(ctx));
+  app.use(rosterRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

@@ -5,16 +5,12 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { csrf } from '../http/csrf.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { SIGNED_IN_AGE_MS } from '../http/sessions.ts';
-import { atLeast, atMost, parseBody, requiredText, text } from '../http/validate.ts';
+import { atMost, parseBody, requiredText, text, usernameText } from '../http/validate.ts';
 import { requesterOf } from './throttles.ts';
 import type { User } from '../store/backend.ts';
 import { changePassword, logIn, presentUser, signUp } from './accounts.ts';
 
-const username = text()
-  .trim()
-  .min(3, atLeast(3))
-  .max(32, atMost(32))
-  .regex(/^[A-Za-z0-9._-]+$/, 'may only use letters, digits, dots, dashes and underscores');
+const username = usernameText();
 
 const signupSchema = z.object({
   role: z.enum(['teacher', 'student', 'parent'], { error: 'choose teacher, student or parent' }),

@@ -7,7 +7,7 @@ import { attemptsOf, isOverdue, NOT_STARTED, progressOfStudents, today, type Les
 import { insert, isConflict, put, remove, type Assignment, type ClassRecord, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
 
-const JOIN_CODE_LENGTH = 6;
+export const JOIN_CODE_LENGTH = 6;
 
 /**
  * Saves the class with a fresh join code, drawing again if another class

@@ -45,6 +45,14 @@ export const text = () =>
 export const atMost = (max: number) => `at most ${max} characters`;
 export const atLeast = (min: number) => `at least ${min} characters`;
 
+/** The account rule for usernames (sign-up and roster import): 3 to 32 letters, digits, dots, dashes and underscores. */
+export const usernameText = () =>
+  text()
+    .trim()
+    .min(3, atLeast(3))
+    .max(32, atMost(32))
+    .regex(/^[A-Za-z0-9._-]+$/, 'may only use letters, digits, dots, dashes and underscores');
+
 /** Characters that reorder the text around them (a name ending in U+202E would turn "(sam)" into ")mas(" after it). */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 /** Control characters other than the spaces handled below. */

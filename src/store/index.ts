@@ -23,6 +23,8 @@ const SHARDS: Record<CollectionName, number> = {
   classTeachers: 8,
   invites: 2,
   auditEvents: 8,
+  rosterBatches: 1,
+  rosterSlips: 2,
   users: 16,
   sessions: 16,
   classes: 8,

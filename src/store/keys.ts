@@ -10,6 +10,7 @@ export const keys = {
   sitting: (checkupId: string, studentId: string) => `${checkupId}:${studentId}`,
   checkupResponse: (checkupId: string, studentId: string, itemId: string) => `${checkupId}:${studentId}:${itemId}`,
   researchId: (classId: string, studentId: string) => `${classId}:${studentId}`,
+  rosterSlip: (batchId: string, studentId: string) => `${batchId}:${studentId}`,
 };
 
 /** A stable spread of a pair of ids over `count` buckets (the same hash the embedded store shards by). */

@@ -11,6 +11,8 @@ export const INDEXED = {
   classTeachers: ['classId', 'teacherId'],
   invites: ['schoolId'],
   auditEvents: ['schoolId'],
+  rosterBatches: ['schoolId'],
+  rosterSlips: ['batchId', 'studentId'],
   users: ['username', 'schoolId'],
   sessions: ['userId'],
   classes: ['teacherId', 'joinCode', 'schoolId'],
@@ -96,6 +98,7 @@ export const STUDENT_RECORDS: [CollectionName, string][] = [
   ['researchIds', 'studentId'],
   ['scenarioRuns', 'studentId'],
   ['boosterResults', 'studentId'],
+  ['rosterSlips', 'studentId'],
   ['sessions', 'userId'],
 ];
 

@@ -120,6 +120,39 @@ export type AuditAction =
   | 'retention.run'
   | 'school.created';
 
+/**
+ * One roster import by a school's admin: what it made, and until when its
+ * login slips still show the one-time passwords (see roster/slips.ts).
+ */
+export interface RosterBatch {
+  id: string;
+  schoolId: string;
+  createdBy: string;
+  createdAt: string;
+  /** the slips show their passwords until then (or until the admin marks them printed) */
+  passwordsUntil: string;
+  /** when the sealed passwords were removed, or null while the slips still hold them */
+  passwordsDroppedAt: string | null;
+  droppedBecause: 'expired' | 'printed' | null;
+  /** the classes the file named, in file order (made by the import or already there) */
+  classIds: string[];
+  created: number;
+  existing: number;
+  classesCreated: number;
+}
+
+/** A login slip of one student made by a roster import, removed with its password. */
+export interface RosterSlip {
+  /** keys.rosterSlip(batchId, studentId) */
+  id: string;
+  batchId: string;
+  studentId: string;
+  /** the classes of the batch this student was put in */
+  classIds: string[];
+  /** the one-time password, sealed with a key derived from the deployment secret */
+  sealedPassword: string;
+}
+
 export interface Membership {
   /** `${classId}:${studentId}` */
   id: string;
@@ -265,6 +298,8 @@ export interface Collections {
   classTeachers: ClassTeacher;
   invites: Invite;
   auditEvents: AuditEvent;
+  rosterBatches: RosterBatch;
+  rosterSlips: RosterSlip;
   users: User;
   sessions: SessionRecord;
   classes: ClassRecord;
