@@ -140,6 +140,30 @@ describe('roster import', () => {
     assert.deepEqual(await counts(t), before);
   });
 
+  test('a username taken while the import was being written is an error on its line, and nothing is written', async () => {
+    const other = await schoolWithAdmin(t, 'Racing School', 'racing.admin');
+    const commit = t.store.commit.bind(t.store);
+    let raced = false;
+    // Another instance signs up "race.kid" between the plan and the import's commit.
+    t.store.commit = async (changes) => {
+      if (!raced && changes.some((change) => change.c === 'rosterBatches')) {
+        raced = true;
+        await commit([insert('users', { id: newId(), role: 'student', schoolId: other.schoolId, username: 'Race.Kid', displayName: 'R', passwordHash: 'x', mustChangePassword: false, createdAt: t.clock.now.toISOString() })]);
+      }
+      return commit(changes);
+    };
+    try {
+      const before = await counts(t);
+      const response = await csvPost(admin, 'class,username,displayName\nRace,calm.kid,Calm\nRace,race.kid,Race\n');
+      assert.ok(raced);
+      assert.equal(response.status, 422);
+      assert.deepEqual(response.body.errors, [{ line: 3, message: 'Username "race.kid" is taken. Choose another one.' }]);
+      assert.deepEqual(await counts(t), { ...before, users: before.users + 1 }, 'only the racing sign-up');
+    } finally {
+      t.store.commit = commit;
+    }
+  });
+
   let slipsUrl = '';
   let passwords = new Map<string, string>();
 
