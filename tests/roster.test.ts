@@ -9,6 +9,7 @@ import { newId } from '../src/ids.ts';
 import { insert, type CollectionName } from '../src/store/backend.ts';
 import { dropExpiredSlipPasswords } from '../src/roster/slips.ts';
 import { MAX_ROWS } from '../src/roster/parse.ts';
+import { strToU8, zipSync } from 'fflate';
 
 /** A CSV upload as a script sends it: the text/csv body, the token in the header. */
 function csvPost(client: Client, text: string, query = '') {
@@ -304,7 +305,7 @@ describe('roster import', () => {
     const form = await admin.page('/admin/roster');
     assert.equal(form.status, 200);
     assert.match(form.text, /<form method="post" action="\/admin\/roster" enctype="multipart\/form-data"/);
-    assert.match(form.text, /<label for="field-file">Roster file \(CSV\)<\/label>/);
+    assert.match(form.text, /<label for="field-file">Roster file \(CSV, or a OneRoster zip\)<\/label>/);
     assert.match(form.text, /<input id="field-file" name="file" type="file"/);
     assert.match(form.text, /name="dryRun" value="1"/);
     assert.match(form.text, /class,username,displayName\n8B,amira.h,Amira H/);
@@ -380,5 +381,62 @@ describe('roster import', () => {
     assert.equal(await dropExpiredSlipPasswords(t.store, new Date(t.clock.now.getTime() + 25 * 3_600_000)), 1);
     assert.deepEqual(await t.store.find('rosterSlips', 'batchId', firstId), []);
     assert.equal((await t.store.get('rosterBatches', firstId))!.droppedBecause, 'expired');
+  });
+
+  test('OneRoster 1.2: a zip of users, classes and enrollments imports its students, with first names and initials only', async () => {
+    const files = {
+      'export/manifest.csv': strToU8('propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n'),
+      'export/users.csv': strToU8(
+        'sourcedId,status,dateLastModified,enabledUser,username,givenName,familyName,preferredGivenName,email\r\n' +
+          'u1,active,2027-01-01,true,or.amira,Amira,Haddad,,amira@school.example\r\n' +
+          'u2,active,2027-01-01,true,or.jo,Johanna,Klein,Jo,jo@school.example\r\n' +
+          'u3,active,2027-01-01,true,or.teacher,Tess,Teach,,t@school.example\r\n' +
+          'u4,tobedeleted,2027-01-01,true,or.gone,Gone,Away,,g@school.example\r\n',
+      ),
+      'export/classes.csv': strToU8('sourcedId,status,title,classCode\nc1,active,OR History,H1\nc2,active,OR Art,A1\n'),
+      'export/enrollments.csv': strToU8(
+        'sourcedId,status,classSourcedId,schoolSourcedId,userSourcedId,role,primary\n' +
+          'e1,active,c1,s1,u1,student,false\n' +
+          'e2,active,c1,s1,u2,student,false\n' +
+          'e3,active,c1,s1,u3,teacher,true\n' +
+          'e4,active,c2,s1,u2,student,false\n' +
+          'e5,tobedeleted,c2,s1,u1,student,false\n',
+      ),
+    };
+    const zip = Buffer.from(zipSync(files));
+    const preview = await multipartPost(admin, zip, { dryRun: '1' });
+    assert.equal(preview.status, 200, JSON.stringify(preview.body));
+    assert.deepEqual(preview.body.errors, []);
+    assert.deepEqual(
+      preview.body.classes.map((c: { name: string; students: { username: string; displayName: string }[] }) => [c.name, c.students.map((s) => `${s.username}=${s.displayName}`)]),
+      [['OR History', ['or.amira=Amira H.', 'or.jo=Jo K.']], ['OR Art', ['or.jo=Jo K.']]],
+    );
+    const imported = await admin.agent.post('/admin/roster').set('Accept', 'application/json').set('X-CSRF-Token', admin.token).set('Content-Type', 'application/zip').send(zip);
+    assert.equal(imported.status, 200);
+    assert.deepEqual([imported.body.created, imported.body.existing, imported.body.classesCreated], [2, 0, 2]);
+    assert.equal((await t.store.find('users', 'username', 'or.teacher')).length, 0, 'teachers are not made from enrolments');
+    assert.doesNotMatch(await everythingStored(t), /Haddad|school\.example/, 'no family name or email is kept');
+
+    // Problems name the file and its line.
+    files['export/enrollments.csv'] = strToU8('classSourcedId,userSourcedId,role\nc1,u9,student\nc9,u1,student\nc1,u1,student\n');
+    files['export/users.csv'] = strToU8('sourcedId,username,givenName,familyName\nu1,bad name,A,B\n');
+    const bad = await multipartPost(admin, Buffer.from(zipSync(files)), { dryRun: '1' });
+    assert.deepEqual(bad.body.errors, [
+      { line: 2, file: 'enrollments.csv', message: 'userSourcedId "u9" is not in users.csv.' },
+      { line: 3, file: 'enrollments.csv', message: 'classSourcedId "c9" is not in classes.csv.' },
+      { line: 4, file: 'enrollments.csv', message: 'Username "bad name": may only use letters, digits, dots, dashes and underscores.' },
+    ]);
+    const page = await multipartPost(admin, Buffer.from(zipSync(files)), { dryRun: '1' }, 'text/html');
+    assert.match(page.text, /<tr><td>enrollments.csv<\/td><td>2<\/td>/);
+    const { 'export/enrollments.csv': _, ...withoutEnrolments } = files;
+    const missing = await multipartPost(admin, Buffer.from(zipSync(withoutEnrolments)), { dryRun: '1' });
+    assert.equal(missing.status, 422);
+    assert.match(missing.body.error.message, /no enrollments.csv/);
+    // A small zip that unpacks to more than the limit is refused before it is unpacked.
+    const bomb = Buffer.from(zipSync({ 'users.csv': new Uint8Array(17 * 1024 * 1024), 'classes.csv': strToU8('x'), 'enrollments.csv': strToU8('x') }));
+    assert.ok(bomb.length < 1024 * 1024);
+    const refused = await multipartPost(admin, bomb, { dryRun: '1' });
+    assert.equal(refused.status, 422);
+    assert.match(refused.body.error.message, /users.csv in the zip is too large/);
   });
 });

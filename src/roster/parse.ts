@@ -23,6 +23,8 @@ export interface RosterRow {
 export interface LineError {
   line: number;
   message: string;
+  /** which file of a OneRoster zip; absent for a plain roster CSV */
+  file?: string;
 }
 
 export interface ParsedRoster {
@@ -96,7 +98,14 @@ export function quoted(value: string): string {
   return `"${chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value}"`;
 }
 
-export function parseRoster(text: string): ParsedRoster {
+export interface CsvLine {
+  /** where the record starts in the file (line 1 is the first) */
+  line: number;
+  cells: string[];
+}
+
+/** A CSV file as records with the line each starts on, or the line it cannot be read at. */
+export function readCsv(text: string): { records: CsvLine[] } | { error: LineError } {
   let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
   // One kind of line break, so a CRLF inside a quoted cell counts as one line like any other.
   const lines = text.replace(/\r\n?/g, '\n');
@@ -110,56 +119,74 @@ export function parseRoster(text: string): ParsedRoster {
       skip_records_with_empty_values: true,
     }) as unknown as typeof records;
   } catch (error) {
-    if (error instanceof CsvError) return { rows: [], errors: [{ line: Number(error.lines) || 1, message: csvProblem(error) }] };
+    if (error instanceof CsvError) return { error: { line: Number(error.lines) || 1, message: csvProblem(error) } };
     throw error;
   }
-  const missingHeader = `The first row names the columns: ${REQUIRED.map((column) => HEADER_LABEL[column]).join(', ')} (and teacher, if you like).`;
-  if (!records.length) return { rows: [], errors: [{ line: 1, message: `The file is empty. ${missingHeader}` }] };
-
   // Where each record starts: the line after the previous record ends, past any empty lines skipped.
   let previousEnd = 0;
   let previousEmpty = 0;
-  const lined = records.map(({ record, info }) => {
-    const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
-    previousEnd = info.lines;
-    previousEmpty = info.empty_lines;
-    return { line, cells: record };
-  });
+  return {
+    records: records.map(({ record, info }) => {
+      const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
+      previousEnd = info.lines;
+      previousEmpty = info.empty_lines;
+      return { line, cells: record };
+    }),
+  };
+}
 
-  const [header, ...body] = lined;
+export function tooManyRows(line: number): LineError {
+  return { line, message: `Too many rows: at most ${MAX_ROWS} students in one file. Split it into smaller files.` };
+}
+
+export function parseRoster(text: string): ParsedRoster {
+  const read = readCsv(text);
+  if ('error' in read) return { rows: [], errors: [read.error] };
+  const missingHeader = `The first row names the columns: ${REQUIRED.map((column) => HEADER_LABEL[column]).join(', ')} (and teacher, if you like).`;
+  if (!read.records.length) return { rows: [], errors: [{ line: 1, message: `The file is empty. ${missingHeader}` }] };
+
+  const [header, ...body] = read.records;
   const columns = columnsOf(header.cells);
   const missing = REQUIRED.filter((column) => columns[column] === undefined);
   if (missing.length) {
     return { rows: [], errors: [{ line: header.line, message: `Missing column${missing.length > 1 ? 's' : ''}: ${missing.map((column) => HEADER_LABEL[column]).join(', ')}. ${missingHeader}` }] };
   }
-  if (body.length > MAX_ROWS) {
-    return { rows: [], errors: [{ line: body[MAX_ROWS].line, message: `Too many rows: at most ${MAX_ROWS} students in one file. Split it into smaller files.` }] };
-  }
-
-  const rows: RosterRow[] = [];
-  const errors: LineError[] = [];
-  const cell = (cells: string[], column: Column) => (columns[column] === undefined ? undefined : (cells[columns[column]!] ?? ''));
-  for (const { line, cells } of body) {
-    const teacher = cell(cells, 'teacher')?.trim();
-    const result = rowSchema.safeParse({
+  if (body.length > MAX_ROWS) return { rows: [], errors: [tooManyRows(body[MAX_ROWS].line)] };
+  const cell = (cells: string[], column: Column) => (columns[column] === undefined ? '' : (cells[columns[column]!] ?? ''));
+  return checkRows(
+    body.map(({ line, cells }) => ({
+      line,
       className: cell(cells, 'className'),
       username: cell(cells, 'username'),
       displayName: cell(cells, 'displayName'),
-      teacher: teacher ? teacher : null,
-    });
+      teacher: cell(cells, 'teacher'),
+    })),
+  );
+}
+
+/** Rows as read from a file, not checked yet: every cell is text as it was written. */
+export type RawRow = { line: number } & Record<Column, string>;
+
+/** Each row checked against the account rules, then the rows against each other. */
+export function checkRows(raw: RawRow[]): ParsedRoster {
+  const rows: RosterRow[] = [];
+  const errors: LineError[] = [];
+  for (const row of raw) {
+    const teacher = row.teacher.trim();
+    const result = rowSchema.safeParse({ className: row.className, username: row.username, displayName: row.displayName, teacher: teacher ? teacher : null });
     if (!result.success) {
       const reported = new Set<string>();
       for (const issue of result.error.issues) {
         // The first problem of each cell is enough to fix it.
-        const field = String(issue.path[0]);
+        const field = String(issue.path[0]) as Column;
         if (reported.has(field)) continue;
         reported.add(field);
-        const value = cell(cells, field as Column) ?? '';
-        errors.push({ line, message: `${FIELD_LABEL[field]}${value.trim() ? ` ${quoted(value.trim())}` : ''}: ${issue.message}.` });
+        const value = row[field].trim();
+        errors.push({ line: row.line, message: `${FIELD_LABEL[field]}${value ? ` ${quoted(value)}` : ''}: ${issue.message}.` });
       }
       continue;
     }
-    rows.push({ line, ...result.data });
+    rows.push({ line: row.line, ...result.data });
   }
   errors.push(...conflictsWithin(rows));
   return { rows, errors: errors.sort((a, b) => a.line - b.line) };

@@ -9,7 +9,8 @@ import { authorize } from '../http/policy.ts';
 import { formPage, reply, wantsJson } from '../http/respond.ts';
 import type { RosterBatch, User } from '../store/backend.ts';
 import { importRoster } from './apply.ts';
-import { decodeUpload, MAX_ROWS, parseRoster } from './parse.ts';
+import { isZip, oneRosterRows, rowsAsCsv } from './oneroster.ts';
+import { decodeUpload, MAX_ROWS, parseRoster, type ParsedRoster } from './parse.ts';
 import { planRoster } from './plan.ts';
 import { batchClasses, presentBatch, presentPlan, presentSlips, slipsPath } from './presenters.ts';
 import { dropSlipPasswords, passwordsExpired, SLIP_PASSWORD_HOURS } from './slips.ts';
@@ -25,7 +26,7 @@ const upload = multer({
   // The file, plus the few text fields of the forms (_csrf, dryRun, and the checked file sent back as text).
   limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, fieldSize: MAX_UPLOAD_BYTES, parts: 6 },
 }).single('file');
-const csvBody = express.raw({ type: 'text/csv', limit: MAX_UPLOAD_BYTES });
+const rawBody = express.raw({ type: ['text/csv', 'application/zip'], limit: MAX_UPLOAD_BYTES });
 
 /**
  * Reads a roster upload's body, mounted before the CSRF check: a browser's
@@ -36,7 +37,7 @@ const csvBody = express.raw({ type: 'text/csv', limit: MAX_UPLOAD_BYTES });
 export function rosterBodyParsers(): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'POST' || req.path !== UPLOAD_PATH || !req.session?.userId) return next();
-    if (req.is('text/csv')) return csvBody(req, res, next);
+    if (req.is(['text/csv', 'application/zip'])) return rawBody(req, res, next);
     if (!req.is('multipart/form-data')) return next();
     upload(req, res, (error: unknown) => next(error instanceof multer.MulterError ? uploadProblem(error) : error));
   };
@@ -48,13 +49,21 @@ function uploadProblem(error: multer.MulterError): HttpError {
   return badRequest('The upload could not be read. Choose the file again and send the form once more.', 'file');
 }
 
-/** The CSV text from a file field, a text/csv body, or the `csv` field (the checked file, sent back by the preview's Import button). */
-function uploadedText(req: Request): string {
-  if (req.file) return decodeUpload(req.file.buffer);
-  if (Buffer.isBuffer(req.body)) return decodeUpload(req.body);
+/**
+ * The roster sent: a file field (a CSV, or a OneRoster 1.2 zip), a text/csv
+ * or application/zip body, or the `csv` field (the checked file, sent back
+ * by the preview's Import button). `text` is what that button sends back.
+ */
+function uploadedRoster(req: Request): { text: string; parsed: ParsedRoster } {
+  const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
+  if (bytes && isZip(bytes)) {
+    const parsed = oneRosterRows(bytes);
+    return { text: rowsAsCsv(parsed.rows), parsed };
+  }
   const sent = (req.body as Record<string, unknown> | undefined)?.csv;
-  if (typeof sent === 'string' && sent.trim()) return sent;
-  throw invalid('Choose a CSV file to upload.', 'file');
+  const text = bytes ? decodeUpload(bytes) : typeof sent === 'string' && sent.trim() ? sent : null;
+  if (text === null) throw invalid('Choose a CSV file to upload.', 'file');
+  return { text, parsed: parseRoster(text) };
 }
 
 function isDryRun(req: Request): boolean {
@@ -108,8 +117,7 @@ export function rosterRoutes(ctx: AppContext): Router {
     const admin = currentUser(req);
     const schoolId = schoolOf(admin);
     formPage(res, 'admin/roster', formLocals);
-    const text = uploadedText(req);
-    const parsed = parseRoster(text);
+    const { text, parsed } = uploadedRoster(req);
     const dryRun = isDryRun(req);
     if (dryRun || parsed.errors.length) {
       const plan = parsed.rows.length ? await planRoster(ctx, admin, schoolId, parsed.rows) : null;
