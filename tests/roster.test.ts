@@ -347,9 +347,14 @@ describe('roster import', () => {
     const stored = await everythingStored(t);
     for (const password of shown.values()) assert.ok(!stored.includes(password), 'never stored in plain text');
     assert.equal((await t.store.find('rosterSlips', 'batchId', batchId)).length, 2);
+    // Erasing a student takes their slip with them.
+    const gone = (await t.store.find('users', 'username', 'exp.two'))[0];
+    await t.store.eraseStudent(gone.id);
+    assert.deepEqual([...(await slipsOf(admin, url)).keys()], ['exp.one']);
+    assert.deepEqual(await t.store.find('rosterSlips', 'studentId', gone.id), []);
 
     t.clock.now = new Date(t.clock.now.getTime() + 23 * 3_600_000);
-    assert.equal((await slipsOf(admin, url)).size, 2, 'still there after 23 hours');
+    assert.equal((await slipsOf(admin, url)).size, 1, 'still there after 23 hours');
     t.clock.now = new Date(t.clock.now.getTime() + 2 * 3_600_000);
     const expired = await admin.get(url);
     assert.equal(expired.status, 200);

@@ -36,7 +36,9 @@ const rawBody = express.raw({ type: ['text/csv', 'application/zip'], limit: MAX_
  */
 export function rosterBodyParsers(): RequestHandler {
   return (req, res, next) => {
-    if (req.method !== 'POST' || req.path !== UPLOAD_PATH || !req.session?.userId) return next();
+    // Routes match without regard to case or a trailing slash; so does this.
+    const path = req.path.toLowerCase().replace(/\/$/, '');
+    if (req.method !== 'POST' || path !== UPLOAD_PATH || !req.session?.userId) return next();
     if (req.is(['text/csv', 'application/zip'])) return rawBody(req, res, next);
     if (!req.is('multipart/form-data')) return next();
     upload(req, res, (error: unknown) => next(error instanceof multer.MulterError ? uploadProblem(error) : error));
