@@ -37,6 +37,9 @@ export interface User {
   passwordHash: string;
   /** set by a teacher's password reset: the next login must choose a new password */
   mustChangePassword: boolean;
+  /** who reset this student's password (a user id) and when, shown to the student until they choose a new one */
+  passwordResetBy?: string | null;
+  passwordResetAt?: string | null;
   createdAt: string;
 }
 
