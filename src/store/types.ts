@@ -184,6 +184,8 @@ export interface ParentLink {
   parentId: string;
   studentId: string;
   createdAt: string;
+  /** when the parent last opened this child's progress (recorded at most every few minutes), shown to the child */
+  lastViewedAt?: string | null;
 }
 
 export interface Checkup {
