@@ -3,11 +3,15 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import rs from 'text-readability';
-import { Client, signedUp, startApp, schoolWithAdmin, type TestApp } from './helpers.ts';
+import { Client, ROOT, signedUp, startApp, schoolWithAdmin, type TestApp } from './helpers.ts';
 import { allKeys, classWith } from './more-helpers.ts';
 import { put } from '../src/store/backend.ts';
 import { keys } from '../src/store/keys.ts';
 import { recordParentView } from '../src/families/families.ts';
+import { KEPT_LINE_OF, privacyFacts } from '../src/privacy/privacy.ts';
+import { INDEXED, STUDENT_RECORDS } from '../src/store/schema.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const START = new Date('2027-03-01T10:00:00Z');
 const MINUTE = 60 * 1000;
@@ -79,12 +83,23 @@ describe('privacy', () => {
     }
     assert.deepEqual(
       students.kept.map((item: { id: string }) => item.id),
-      ['account', 'password', 'classes', 'lessons', 'answers', 'checkups', 'chats', 'boosters', 'adults', 'codes', 'reset', 'session', 'log'],
+      ['account', 'password', 'classes', 'lessons', 'answers', 'checkups', 'chats', 'boosters', 'code-name', 'adults', 'codes', 'reset', 'session', 'log'],
     );
     assert.deepEqual(students.notKept.map((item: { id: string }) => item.id), ['email', 'birth', 'name', 'place', 'messages', 'browsing']);
     assert.deepEqual(students.howLong.inactiveMonths, 12);
     assert.equal(students.howLong.school, null);
     assert.deepEqual((await new Client(t.app).get('/privacy/parents')).body, response.body, '/privacy/parents answers the same JSON');
+  });
+
+  test('every collection erasure removes is told of on /privacy, and every collection is in docs/data-protection.md', () => {
+    const kept = new Set(privacyFacts({ inactiveMonths: 12, school: null }).students.kept.map((item) => item.id));
+    for (const [collection] of STUDENT_RECORDS) {
+      assert.ok(KEPT_LINE_OF[collection] && kept.has(KEPT_LINE_OF[collection]), `${collection} holds data about a student: say so on /privacy (KEPT_LINE_OF)`);
+    }
+    const doc = readFileSync(path.join(ROOT, 'docs', 'data-protection.md'), 'utf8');
+    for (const collection of Object.keys(INDEXED)) {
+      assert.ok(doc.includes(`\`${collection}\``), `docs/data-protection.md does not describe \`${collection}\``);
+    }
   });
 
   test("a signed-in student, and a parent linked to them, see their school's retention months", async () => {

@@ -38,6 +38,25 @@ export async function retentionFor(ctx: AppContext, user: User | undefined): Pro
   return school ? { inactiveMonths: school.retention.inactiveMonths, school: school.name } : fallback;
 }
 
+/**
+ * Which line of "what we keep" tells of each collection erasure removes
+ * (STUDENT_RECORDS): a test fails when a new one is added without telling
+ * students about it.
+ */
+export const KEPT_LINE_OF: Record<string, string> = {
+  memberships: 'classes',
+  attempts: 'answers',
+  lessonOpens: 'lessons',
+  parentCodes: 'codes',
+  parentLinks: 'adults',
+  checkupSittings: 'checkups',
+  checkupResponses: 'checkups',
+  researchIds: 'code-name',
+  scenarioRuns: 'chats',
+  boosterResults: 'boosters',
+  sessions: 'session',
+};
+
 interface Item {
   id: string;
   text: string;
@@ -73,6 +92,7 @@ function students(retention: Retention): PrivacyVersion {
       { id: 'checkups', text: 'Your check-up ratings: how tricky you found each post, and how sure you were.' },
       { id: 'chats', text: 'The replies you picked in practice chats. You never type in them.' },
       { id: 'boosters', text: 'Your results in practice sets.' },
+      { id: 'code-name', text: 'A random code for you in each class. Your teacher can download check-up results with this code instead of your name.' },
       { id: 'adults', text: 'Which parents or carers you linked, and when they last looked at your progress.' },
       { id: 'codes', text: 'The codes you make for a parent, until they are used or run out.' },
       { id: 'reset', text: 'If a teacher resets your password: who did it and when. This goes once you choose a new password.' },
@@ -130,6 +150,7 @@ function parents(retention: Retention): PrivacyVersion {
       { id: 'checkups', text: 'Their check-up ratings: how manipulative they found each example post, and how sure they were.' },
       { id: 'chats', text: 'The replies they picked in practice chats. They choose from set replies and never type.' },
       { id: 'boosters', text: 'Their results in short practice sets.' },
+      { id: 'code-name', text: 'A random code per class, which stands in for their name when a teacher downloads check-up results.' },
       { id: 'adults', text: 'Which parents or carers are linked to them, and when each last looked at their progress.' },
       { id: 'codes', text: 'The linking codes they make, until used or expired.' },
       { id: 'reset', text: 'If a teacher resets their password: who did it and when, until they choose a new password.' },
