@@ -27,6 +27,7 @@ import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
+import { schoolRoutes } from './schools/routes.ts';
 import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,6 +127,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
 
   app.use(homeRoutes(ctx));
   app.use(accountRoutes(ctx));
+  app.use(schoolRoutes(ctx));
   app.use(learningRoutes(ctx));
   app.use(classRoutes(ctx));
   app.use(familyRoutes(ctx));

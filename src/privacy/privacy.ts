@@ -6,10 +6,11 @@
 // what a parent sees in families/families.ts. docs/data-protection.md is the
 // same inventory for the school's data-protection lead.
 import type { AppContext } from '../context.ts';
+import { DEFAULT_RETENTION } from '../schools/schools.ts';
 import type { School, User } from '../store/backend.ts';
 
-/** How long an inactive student account is kept when the school has not said otherwise: a school year and a summer. */
-export const DEFAULT_INACTIVE_MONTHS = 12;
+/** What visitors who belong to no school are told: what a new school starts with. */
+export const DEFAULT_INACTIVE_MONTHS = DEFAULT_RETENTION.inactiveMonths;
 
 export interface Retention {
   inactiveMonths: number;
