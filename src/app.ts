@@ -27,6 +27,7 @@ import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
 import { rosterBodyParsers, rosterRoutes } from './roster/routes.ts';
+import { privacyRoutes } from './privacy/routes.ts';
 import { schoolRoutes } from './schools/routes.ts';
 import { versionKey } from './store/schema.ts';
 
@@ -135,6 +136,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(checkupRoutes(ctx));
   app.use(practiceRoutes(ctx));
   app.use(rosterRoutes(ctx));
+  app.use(privacyRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

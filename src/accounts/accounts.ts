@@ -138,6 +138,21 @@ async function upgradeHash(ctx: AppContext, user: User, password: string): Promi
   return upgraded;
 }
 
+export interface ResetNotice {
+  /** the display name of whoever reset it, or null when that account is gone */
+  by: string | null;
+  /** 'teacher' or 'admin' */
+  role: Role | null;
+  at: string;
+}
+
+/** "Your teacher … reset your password on …": shown until the student chooses a new password. */
+export async function resetNotice(ctx: AppContext, user: User): Promise<ResetNotice | null> {
+  if (!user.passwordResetAt) return null;
+  const by = user.passwordResetBy ? await ctx.store.get('users', user.passwordResetBy) : undefined;
+  return { by: by?.displayName ?? null, role: by?.role ?? null, at: user.passwordResetAt };
+}
+
 function wrongPair(): HttpError {
   return new HttpError(401, 'That username and password do not match.', 'password');
 }
@@ -168,20 +183,25 @@ export async function changePassword(ctx: AppContext, user: User, change: Passwo
   if (!fresh) throw unauthorized();
   const otherSessions = (await ctx.store.find('sessions', 'userId', user.id)).filter((session) => session.id !== change.keepSession);
   await ctx.store.commit([
-    put('users', { ...fresh, passwordHash, mustChangePassword: false }),
+    // The reset notice has been seen: it was on the page this new password was chosen on.
+    put('users', { ...fresh, passwordHash, mustChangePassword: false, passwordResetBy: null, passwordResetAt: null }),
     ...otherSessions.map((session) => remove('sessions', session.id)),
   ]);
 }
 
-/** A teacher's reset: a one-time password to hand over; every session of the student ends. */
-export async function resetPassword(ctx: AppContext, studentId: string): Promise<string> {
+/**
+ * A teacher's reset: a one-time password to hand over; every session of the
+ * student ends. Who reset it and when stays on the account until the student
+ * chooses a new password, so they are told at their next login.
+ */
+export async function resetPassword(ctx: AppContext, studentId: string, resetBy: User): Promise<string> {
   const student = await ctx.store.get('users', studentId);
   if (!student || student.role !== 'student') throw notFound();
   const temporary = temporaryPassword();
   const passwordHash = await hashPassword(temporary, ctx.config.passwordCost);
   const sessions = await ctx.store.find('sessions', 'userId', studentId);
   await ctx.store.commit([
-    put('users', { ...student, passwordHash, mustChangePassword: true }),
+    put('users', { ...student, passwordHash, mustChangePassword: true, passwordResetBy: resetBy.id, passwordResetAt: ctx.now().toISOString() }),
     ...sessions.map((session) => remove('sessions', session.id)),
   ]);
   return temporary;

@@ -42,6 +42,9 @@ export interface User {
   passwordHash: string;
   /** set by a teacher's password reset: the next login must choose a new password */
   mustChangePassword: boolean;
+  /** who reset this student's password (a user id) and when, shown to the student until they choose a new one */
+  passwordResetBy?: string | null;
+  passwordResetAt?: string | null;
   createdAt: string;
 }
 
@@ -225,6 +228,8 @@ export interface ParentLink {
   parentId: string;
   studentId: string;
   createdAt: string;
+  /** when the parent last opened this child's progress (recorded at most every few minutes), shown to the child */
+  lastViewedAt?: string | null;
 }
 
 export interface Checkup {
