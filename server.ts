@@ -7,6 +7,7 @@ import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
 import { openStore } from './src/store/open.ts';
+import { startRetentionTimer } from './src/retention/job.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   }
   const prune = setInterval(() => pruneExpiredSessions(store, now()).catch(() => {}), 60 * 60 * 1000);
   prune.unref();
+  const retention = startRetentionTimer(store, now);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: finishing open requests, then stopping.`);
     clearInterval(prune);
+    clearInterval(retention);
     server.close();
     server.closeIdleConnections();
     await store.close();

@@ -26,6 +26,8 @@ import { checkupRoutes } from './checkups/routes.ts';
 import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { retentionRoutes } from './retention/routes.ts';
 import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -130,6 +132,8 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(familyRoutes(ctx));
   app.use(checkupRoutes(ctx));
   app.use(practiceRoutes(ctx));
+  app.use(auditRoutes(ctx));
+  app.use(retentionRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

@@ -2,7 +2,10 @@
 import type { AppContext } from '../context.ts';
 import { conflict, invalid, notFound, unauthorized, HttpError } from '../http/errors.ts';
 import { newId, normaliseCode, temporaryPassword } from '../ids.ts';
-import { insert, isConflict, put, remove, type Role, type User } from '../store/backend.ts';
+import { insert, isConflict, put, remove, type Role, type StoreChange, type User } from '../store/backend.ts';
+import { auditEvent } from '../audit/events.ts';
+import { seenNow } from './activity.ts';
+import { refuseIfArchived } from '../classes/archive.ts';
 import { keys } from '../store/keys.ts';
 import { hashCost, hashPassword, passwordProblem, unusableHash, verifyPassword } from './passwords.ts';
 import type { Requester } from './throttles.ts';
@@ -71,6 +74,7 @@ export async function signUp(ctx: AppContext, input: SignupInput, requester: Req
 export async function guessClassCode(ctx: AppContext, requester: Requester, code: string) {
   const record = await ctx.throttles.joinCodes.guess(requester, 'classCode', async () => (await ctx.store.find('classes', 'joinCode', normaliseCode(code)))[0]);
   if (!record) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
+  refuseIfArchived(record, 'classCode');
   return record;
 }
 
@@ -87,18 +91,31 @@ export async function logIn(ctx: AppContext, username: string, password: string,
     throw wrongPair();
   }
   await ctx.throttles.logins.succeeded(username, address);
-  return upgradeHash(ctx, user, password);
+  return recordSignIn(ctx, await upgradedHash(ctx, user, password));
 }
 
-/** Hashes made at an older cost are redone at today's, while the password is at hand. */
-async function upgradeHash(ctx: AppContext, user: User, password: string): Promise<User> {
-  if (hashCost(user.passwordHash) === ctx.config.passwordCost) return user;
+/**
+ * What a sign-in writes, in one commit: the account's last activity (at most
+ * once a day), a rehashed password, and for an admin the `admin.login` event.
+ */
+async function recordSignIn(ctx: AppContext, user: { fresh: User; rehashed: boolean }): Promise<User> {
+  const now = ctx.now();
+  const seen = seenNow(user.fresh, now);
+  const changes: StoreChange[] = seen !== user.fresh || user.rehashed ? [put('users', seen)] : [];
+  if (seen.role === 'admin' && seen.schoolId) {
+    changes.push(auditEvent({ schoolId: seen.schoolId, actor: seen, action: 'admin.login', target: `admin ${seen.username}`, at: now }));
+  }
+  if (changes.length) await ctx.store.commit(changes);
+  return seen;
+}
+
+/** Hashes made at an older cost are redone at today's, while the password is at hand (written by recordSignIn). */
+async function upgradedHash(ctx: AppContext, user: User, password: string): Promise<{ fresh: User; rehashed: boolean }> {
+  if (hashCost(user.passwordHash) === ctx.config.passwordCost) return { fresh: user, rehashed: false };
   const passwordHash = await hashPassword(password, ctx.config.passwordCost);
   const fresh = await ctx.store.get('users', user.id);
-  if (!fresh || fresh.passwordHash !== user.passwordHash) return fresh ?? user;
-  const upgraded = { ...fresh, passwordHash };
-  await ctx.store.commit([put('users', upgraded)]);
-  return upgraded;
+  if (!fresh || fresh.passwordHash !== user.passwordHash) return { fresh: fresh ?? user, rehashed: false };
+  return { fresh: { ...fresh, passwordHash }, rehashed: true };
 }
 
 function wrongPair(): HttpError {

@@ -38,6 +38,8 @@ export interface User {
   /** set by a teacher's password reset: the next login must choose a new password */
   mustChangePassword: boolean;
   createdAt: string;
+  /** the last day this account signed in or was used, ISO time, written at most once a day (accounts/activity.ts); retention erases students by it */
+  lastActiveAt?: string | null;
 }
 
 export interface SessionRecord {
@@ -56,6 +58,8 @@ export interface ClassRecord {
   name: string;
   joinCode: string;
   createdAt: string;
+  /** set by the school's retention policy: the class is kept to look at, but takes no new students or lessons (classes/archive.ts) */
+  archivedAt?: string | null;
 }
 
 /** A teacher (or admin) who teaches a class: every class has one or more (co-teachers). */

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
-import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
+import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, scrubbedEvent, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
 import type { CollectionName, Collections } from '../types.ts';
 import { migrate, quoteIdent } from './migrate.ts';
 import { ChangeListener } from './listener.ts';
@@ -239,13 +239,34 @@ export class PostgresBackend implements StoreBackend {
     this.announce([...keys]);
   }
 
-  eraseStudent(studentId: string): Promise<void> {
-    return this.tracked(() => this.eraseStudentRecords(studentId));
+  eraseStudent(studentId: string, also: StoreChange[] = []): Promise<void> {
+    return this.tracked(() => this.eraseStudentRecords(studentId, also));
   }
 
-  private async eraseStudentRecords(studentId: string): Promise<void> {
+  private async eraseStudentRecords(studentId: string, also: StoreChange[]): Promise<void> {
     const bumped = await this.transaction(async (client) => {
       const keys = new Set<string>();
+      // What is committed with the erasure (its audit event) goes first, so the scrub below covers it too.
+      for (const change of also) {
+        if (change.v === undefined) {
+          const result = await client.query(`delete from records where collection = ${literal(change.c)} and id = $1 returning data`, [change.id]);
+          if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
+        } else if (change.mode === 'insert') {
+          await client.query(`insert into records (collection, id, data) values (${literal(change.c)}, $1, $2)`, [change.id, change.v]);
+        } else {
+          await client.query(
+            `insert into records (collection, id, data) values (${literal(change.c)}, $1, $2) on conflict (collection, id) do update set data = excluded.data`,
+            [change.id, change.v],
+          );
+        }
+        for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
+      }
+      const scrubbed = scrubbedEvent({ target: '', targetUserId: studentId });
+      await client.query(
+        `update records set data = data || jsonb_build_object('target', $2::text, 'targetUserId', null)
+         where collection = 'auditEvents' and ${fieldMatch('auditEvents', 'targetUserId')} = $1`,
+        [studentId, scrubbed.target],
+      );
       const gone: { collection: string; data: Record<string, unknown> }[] = [];
       const users = await client.query(`delete from records where collection = 'users' and id = $1 returning collection, data`, [studentId]);
       gone.push(...users.rows);
