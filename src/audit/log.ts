@@ -42,7 +42,8 @@ function matches(event: AuditEvent, filter: AuditFilter): boolean {
 /** The school's events that match, newest first. */
 export async function schoolEvents(ctx: AppContext, schoolId: string, filter: AuditFilter): Promise<AuditEvent[]> {
   const events = (await ctx.store.find('auditEvents', 'schoolId', schoolId)).filter((event) => matches(event, filter));
-  return events.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  // Reversed first: the sort is stable, so events of the same moment also come newest (last written) first.
+  return events.reverse().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
 export interface AuditPage {

@@ -3,9 +3,9 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { currentUser, requireUser } from '../http/auth.ts';
-import { authorize } from '../http/policy.ts';
+import { requireUser } from '../http/auth.ts';
 import { reply } from '../http/respond.ts';
+import { managedSchool } from '../http/school.ts';
 import { atMost, optionalDate, parseQuery, text } from '../http/validate.ts';
 import { ACTION_LABELS, AUDIT_ACTIONS } from './actions.ts';
 import { auditCsv } from './csv.ts';
@@ -23,14 +23,6 @@ const filterSchema = z
     page: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000, 'is too large').optional().default(1),
   })
   .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, { path: ['to'], message: 'must be on or after the From date' });
-
-/** The school the signed-in user runs; 403 for a teacher, 404 for anyone outside a school. */
-export function managedSchool(req: Request): string {
-  const user = currentUser(req);
-  const schoolId = user.schoolId ?? '';
-  authorize(user, 'school.manage', { kind: 'school', schoolId });
-  return schoolId;
-}
 
 /** The filters as a query string (for the CSV link and the pager), without empty ones. */
 function queryOf(filter: AuditFilter, page?: number): string {

@@ -2,9 +2,9 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { managedSchool } from '../audit/routes.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { afterWrite, formPage, reply } from '../http/respond.ts';
+import { managedSchool } from '../http/school.ts';
 import { optionalDate, parseBody } from '../http/validate.ts';
 import { changePolicy, MAX_MONTHS, MIN_MONTHS, presentPolicy, schoolOf } from './policy.ts';
 
