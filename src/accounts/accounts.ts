@@ -98,15 +98,22 @@ export async function logIn(ctx: AppContext, username: string, password: string,
  * What a sign-in writes, in one commit: the account's last activity (at most
  * once a day), a rehashed password, and for an admin the `admin.login` event.
  */
-async function recordSignIn(ctx: AppContext, user: { fresh: User; rehashed: boolean }): Promise<User> {
+async function recordSignIn(ctx: AppContext, { fresh, rehashed }: { fresh: User; rehashed: boolean }): Promise<User> {
   const now = ctx.now();
-  const seen = seenNow(user.fresh, now);
-  const changes: StoreChange[] = seen !== user.fresh || user.rehashed ? [put('users', seen)] : [];
-  if (seen.role === 'admin' && seen.schoolId) {
-    changes.push(auditEvent({ schoolId: seen.schoolId, actor: seen, action: 'admin.login', target: `admin ${seen.username}`, at: now }));
+  let user = fresh;
+  if (rehashed) user = seenNow(fresh, now);
+  else if (seenNow(fresh, now) !== fresh) {
+    // Written from the record as it is now, so a password reset made during this sign-in is not undone.
+    const current = await ctx.store.get('users', fresh.id);
+    if (!current) throw wrongPair();
+    user = seenNow(current, now);
+  }
+  const changes: StoreChange[] = user !== fresh ? [put('users', user)] : [];
+  if (user.role === 'admin' && user.schoolId) {
+    changes.push(auditEvent({ schoolId: user.schoolId, actor: user, action: 'admin.login', target: `admin ${user.username}`, at: now }));
   }
   if (changes.length) await ctx.store.commit(changes);
-  return seen;
+  return user;
 }
 
 /** Hashes made at an older cost are redone at today's, while the password is at hand (written by recordSignIn). */
