@@ -28,6 +28,7 @@ import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { retentionRoutes } from './retention/routes.ts';
+import { schoolRoutes } from './schools/routes.ts';
 import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -127,6 +128,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
 
   app.use(homeRoutes(ctx));
   app.use(accountRoutes(ctx));
+  app.use(schoolRoutes(ctx));
   app.use(learningRoutes(ctx));
   app.use(classRoutes(ctx));
   app.use(familyRoutes(ctx));

@@ -42,6 +42,10 @@ function label(field: string): string {
     page: 'Page',
     inactiveMonths: 'Months without sign-in',
     archiveClassesAfter: 'Archive classes after',
+    token: 'Setup code',
+    schoolName: 'School name',
+    invite: 'Invitation code',
+    note: 'Note',
   };
   return names[field] ?? field;
 }

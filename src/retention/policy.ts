@@ -6,13 +6,8 @@ import { auditEvent } from '../audit/events.ts';
 import { notFound } from '../http/errors.ts';
 import { put, type RetentionPolicy, type School, type User } from '../store/backend.ts';
 
-/**
- * 12 months: a student who stops signing in over the summer holidays, or
- * between two school years, keeps their work; an account unused for a whole
- * school year and a holiday is very likely a student who has left, and is
- * erased (docs/audit-and-retention.md).
- */
-export const DEFAULT_RETENTION: RetentionPolicy = { inactiveMonths: 12, archiveClassesAfter: null, lastRunAt: null };
+// A new school starts with schools/schools.ts DEFAULT_RETENTION: 12 months, one
+// school year and a summer (docs/audit-and-retention.md says why).
 
 export const MIN_MONTHS = 1;
 export const MAX_MONTHS = 60;

@@ -10,6 +10,7 @@ export const INDEXED = {
   schools: [],
   classTeachers: ['classId', 'teacherId'],
   invites: ['schoolId'],
+  setupTokens: [],
   auditEvents: ['schoolId', 'targetUserId'],
   users: ['username', 'schoolId'],
   sessions: ['userId'],
@@ -59,6 +60,7 @@ export const UNIQUE_KEYS = {
   'checkupResponses.item': { collection: 'checkupResponses', fields: ['checkupId', 'studentId', 'itemId'] },
   'parentLinks.parentStudent': { collection: 'parentLinks', fields: ['parentId', 'studentId'] },
   'researchIds.classStudent': { collection: 'researchIds', fields: ['classId', 'studentId'] },
+  'users.invite': { collection: 'users', fields: ['inviteId'] },
   'classTeachers.classTeacher': { collection: 'classTeachers', fields: ['classId', 'teacherId'] },
 } as const satisfies Record<string, UniqueKey>;
 
