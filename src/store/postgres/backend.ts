@@ -191,15 +191,7 @@ export class PostgresBackend implements StoreBackend {
           continue;
         }
         at++;
-        const collection = literal(change.c);
-        if (change.v !== undefined) {
-          await client.query(`insert into records (collection, id, data) values (${collection}, $1, $2)`, [change.id, change.v]);
-          for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
-        } else {
-          const result = await client.query(`delete from records where collection = ${collection} and id = $1 returning data`, [change.id]);
-          if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
-          for (const key of versionKeysOf(change.c, result.rows[0]?.data)) keys.add(key);
-        }
+        await applyChange(client, change, keys);
       }
       await bump(client, [...keys]);
       return [...keys];
@@ -247,20 +239,7 @@ export class PostgresBackend implements StoreBackend {
     const bumped = await this.transaction(async (client) => {
       const keys = new Set<string>();
       // What is committed with the erasure (its audit event) goes first, so the scrub below covers it too.
-      for (const change of also) {
-        if (change.v === undefined) {
-          const result = await client.query(`delete from records where collection = ${literal(change.c)} and id = $1 returning data`, [change.id]);
-          if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
-        } else if (change.mode === 'insert') {
-          await client.query(`insert into records (collection, id, data) values (${literal(change.c)}, $1, $2)`, [change.id, change.v]);
-        } else {
-          await client.query(
-            `insert into records (collection, id, data) values (${literal(change.c)}, $1, $2) on conflict (collection, id) do update set data = excluded.data`,
-            [change.id, change.v],
-          );
-        }
-        for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
-      }
+      for (const change of also) await applyChange(client, change, keys);
       const scrubbed = scrubbedEvent({ target: '', targetUserId: studentId });
       await client.query(
         `update records set data = data || jsonb_build_object('target', $2::text, 'targetUserId', null)
@@ -331,6 +310,20 @@ export class PostgresBackend implements StoreBackend {
     let payload = JSON.stringify({ from: this.instance, keys });
     if (payload.length > 7000) payload = JSON.stringify({ from: this.instance, keys: 'all' });
     this.pool.query('select pg_notify($1, $2)', [this.channel, payload]).catch((error) => console.error('PostgreSQL notify:', error.message));
+  }
+}
+
+/** One change inside a transaction, adding the counters it bumps to `keys`. */
+async function applyChange(client: pg.PoolClient, change: StoreChange, keys: Set<string>): Promise<void> {
+  const collection = literal(change.c);
+  if (change.v !== undefined) {
+    const upsert = change.mode === 'insert' ? '' : ' on conflict (collection, id) do update set data = excluded.data';
+    await client.query(`insert into records (collection, id, data) values (${collection}, $1, $2)${upsert}`, [change.id, change.v]);
+    for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
+  } else {
+    const result = await client.query(`delete from records where collection = ${collection} and id = $1 returning data`, [change.id]);
+    if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
+    for (const key of versionKeysOf(change.c, result.rows[0]?.data)) keys.add(key);
   }
 }
 
