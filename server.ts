@@ -8,6 +8,7 @@ import { loadCatalog } from './src/content/catalog.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
 import { openStore } from './src/store/open.ts';
 import { dropExpiredSlipPasswords } from './src/roster/slips.ts';
+import { startRetentionTimer } from './src/retention/job.ts';
 import { issueSetupToken } from './src/schools/schools.ts';
 import { moveIntoOneSchool } from './src/schools/upgrade.ts';
 import path from 'node:path';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     dropExpiredSlipPasswords(store, now()).catch(() => {});
   }, 60 * 60 * 1000);
   prune.unref();
+  const retention = startRetentionTimer(store, now);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: finishing open requests, then stopping.`);
     clearInterval(prune);
+    clearInterval(retention);
     server.close();
     server.closeIdleConnections();
     await store.close();

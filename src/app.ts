@@ -28,6 +28,8 @@ import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
 import { rosterBodyParsers, rosterRoutes } from './roster/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { retentionRoutes } from './retention/routes.ts';
 import { schoolRoutes } from './schools/routes.ts';
 import { versionKey } from './store/schema.ts';
 
@@ -137,6 +139,8 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(practiceRoutes(ctx));
   app.use(rosterRoutes(ctx));
   app.use(privacyRoutes(ctx));
+  app.use(auditRoutes(ctx));
+  app.use(retentionRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

@@ -8,7 +8,7 @@ export async function presentClassPage(ctx: AppContext, overview: ClassOverview)
   const { record, students, assignments, cells, perLesson } = overview;
   const assignedIds = new Set(assignments.map((assignment) => assignment.lessonId));
   const json = {
-    class: { id: record.id, name: record.name, joinCode: record.joinCode },
+    class: { id: record.id, name: record.name, joinCode: record.joinCode, ...(record.archivedAt ? { archivedAt: record.archivedAt } : {}) },
     students: students.map((student) => ({ id: student.id, username: student.username, displayName: student.displayName })),
     assignments: assignments.map((assignment) => ({ id: assignment.id, lessonId: assignment.lessonId, due: assignment.due })),
     progress: students.flatMap((student) =>

@@ -16,6 +16,11 @@ export function parseBody<T extends z.ZodType>(schema: T, req: Request): z.infer
   return result.data;
 }
 
+/** The same for a query string (filters of a GET page): a bad filter is a 422 naming it, never a 500. */
+export function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+  return parseBody(schema, { body: req.query ?? {} } as Request);
+}
+
 function label(field: string): string {
   const names: Record<string, string> = {
     username: 'Username',
@@ -30,6 +35,13 @@ function label(field: string): string {
     role: 'Account type',
     confirm: 'Username to confirm',
     itemId: 'Item',
+    from: 'From',
+    to: 'To',
+    actor: 'Who',
+    action: 'Action',
+    page: 'Page',
+    inactiveMonths: 'Months without sign-in',
+    archiveClassesAfter: 'Archive classes after',
     token: 'Setup code',
     schoolName: 'School name',
     invite: 'Invitation code',

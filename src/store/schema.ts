@@ -104,6 +104,18 @@ export const STUDENT_RECORDS: [CollectionName, string][] = [
   ['sessions', 'userId'],
 ];
 
+/** What an audit event about an erased student says instead of their name. */
+export const ERASED_TARGET = 'an erased student account';
+
+/**
+ * An audit event as it must read once the student it names is erased: the
+ * event stays (the log is never edited otherwise), the student's name and id
+ * go. Both backends apply this inside the erasure's own commit.
+ */
+export function scrubbedEvent<T extends { target: string; targetUserId: string | null }>(event: T): T {
+  return { ...event, target: ERASED_TARGET, targetUserId: null };
+}
+
 const STUDENT_WORK = new Set<string>(['attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults']);
 const CLASS_SETUP = new Set<string>(['classes', 'classTeachers', 'memberships', 'assignments', 'checkups', 'practiceSettings']);
 

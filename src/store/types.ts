@@ -46,6 +46,8 @@ export interface User {
   passwordResetBy?: string | null;
   passwordResetAt?: string | null;
   createdAt: string;
+  /** the last day this account signed in or was used, ISO time, written at most once a day (accounts/activity.ts); retention erases students by it */
+  lastActiveAt?: string | null;
 }
 
 export interface SessionRecord {
@@ -63,6 +65,8 @@ export interface ClassRecord {
   name: string;
   joinCode: string;
   createdAt: string;
+  /** set by the school's retention policy: the class is kept to look at, but takes no new students or lessons (classes/archive.ts) */
+  archivedAt?: string | null;
 }
 
 /** A teacher (or admin) who teaches a class: every class has one or more (co-teachers). */
