@@ -7,6 +7,7 @@ import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
 import { openStore } from './src/store/open.ts';
+import { activeKey } from './src/lti/keys.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,10 +20,14 @@ async function main(): Promise<void> {
   const catalog = loadCatalog(root);
   const store = await openStore(config);
   let server: Server;
+  let stopBackground = () => {};
   try {
     // Housekeeping: a full disk must not keep the server from starting (it refuses writes until there is space).
     await pruneExpiredSessions(store, now()).catch((error: Error) => console.error(`Expired sessions were not pruned: ${error.message}`));
+    // The LTI tool key pair is made on the first start and kept in the store.
+    await activeKey(store, now()).catch((error: Error) => console.error(`The LMS signing key was not made yet: ${error.message}`));
     const app = createApp({ config, store, catalog, now });
+    stopBackground = app.locals.stopBackground as () => void;
     server = await listen(createServer(app), config.port);
   } catch (error) {
     await store.close().catch(() => {});
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: finishing open requests, then stopping.`);
     clearInterval(prune);
+    stopBackground();
     server.close();
     server.closeIdleConnections();
     await store.close();

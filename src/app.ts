@@ -27,6 +27,9 @@ import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
 import { versionKey } from './store/schema.ts';
+import { startLtiServices } from './lti/services-runtime.ts';
+import { CROSS_SITE_PATHS, ltiRoutes } from './lti/routes.ts';
+import { launchedFraming } from './lti/frames.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,7 +48,7 @@ export interface AppParts {
 }
 
 export function createApp({ config, store, catalog, now = () => new Date() }: AppParts): express.Express {
-  const ctx: AppContext = {
+  const base = {
     config,
     store,
     catalog,
@@ -55,6 +58,8 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     versions: new Versions(store),
     pages: new PageCache(),
   };
+  const ctx: AppContext = Object.assign(base, { lti: undefined as unknown as AppContext['lti'] });
+  ctx.lti = startLtiServices(ctx);
   // Another instance changed what some pages show: free those pages now (their
   // version check would refuse them anyway); after a lost change feed, free all.
   store.onInvalidate((keys) => {
@@ -64,6 +69,8 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     ctx.pages.forget(students, classes);
   });
   const app = express();
+  /** stops background work (the grade outbox); the server and tests call it before closing the store */
+  app.locals.stopBackground = () => ctx.lti.stop();
 
   app.set('trust proxy', config.trustProxy);
   app.set('views', path.join(ROOT, 'views'));
@@ -120,7 +127,9 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(express.json({ limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(sessions(store, store.secret, now));
-  app.use(csrf.csrfSynchronisedProtection);
+  // The LMS's sign-in and launch come from another site: state, nonce and the signed id_token protect them instead.
+  app.use((req, res, next) => (CROSS_SITE_PATHS.has(req.path) ? next() : csrf.csrfSynchronisedProtection(req, res, next)));
+  app.use(launchedFraming);
   app.use(loadUser(ctx));
 
   app.use(homeRoutes(ctx));
@@ -130,6 +139,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(familyRoutes(ctx));
   app.use(checkupRoutes(ctx));
   app.use(practiceRoutes(ctx));
+  app.use(ltiRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

@@ -23,6 +23,12 @@ export interface Config {
   databaseUrl: string | null;
   /** the PostgreSQL schema holding FrameCheck's tables (DATABASE_SCHEMA, default public) */
   databaseSchema: string;
+  /**
+   * PUBLIC_URL: the address people and LMSs reach FrameCheck at
+   * (https://framecheck.school.example), used in LTI links and registrations.
+   * Null: taken from each request.
+   */
+  publicUrl: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockStart: parseClockStart(env.FRAMECHECK_NOW),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databaseSchema: parseSchema(env.DATABASE_SCHEMA),
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
   };
 }
 
@@ -50,6 +57,18 @@ function parseClockStart(value: string | undefined): Date | null {
     throw new Error(`FRAMECHECK_NOW must be an ISO time like 2027-03-01T09:00:00Z, got "${value}"`);
   }
   return start;
+}
+
+function parsePublicUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an address like https://framecheck.school.example, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('PUBLIC_URL must start with https:// or http://');
+  return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
 function parseSchema(value: string | undefined): string {

@@ -42,6 +42,8 @@ export async function classForTeacher(ctx: AppContext, user: User, classId: stri
   const record = await ctx.store.get('classes', classId);
   if (!record) throw notFound();
   if (user.role === 'teacher' && record.teacherId === user.id) return record;
+  // co-teachers (instructors of the LMS course the class came from)
+  if (user.role === 'teacher' && (await ctx.store.get('classTeachers', keys.classTeacher(record.id, user.id)))) return record;
   if (user.role === 'student' && (await ctx.store.get('memberships', keys.membership(classId, user.id)))) throw forbidden('Only the class teacher can see this page.');
   throw notFound();
 }

@@ -28,6 +28,15 @@ export const INDEXED = {
   scenarioRuns: ['studentId'],
   boosterResults: ['studentId'],
   practiceSettings: ['classId'],
+  ltiKeys: [],
+  ltiPlatforms: ['issuer', 'schoolId'],
+  ltiRegistrations: [],
+  ltiLogins: [],
+  ltiNonces: [],
+  ltiIdentities: ['userId', 'platformId'],
+  ltiContexts: ['classId'],
+  ltiResourceLinks: ['classId'],
+  ltiGrades: ['studentId', 'classId', 'status'],
 } as const satisfies { [C in CollectionName]: readonly (keyof Collections[C] & string)[] };
 
 export type IndexedField<C extends CollectionName> = (typeof INDEXED)[C][number];
@@ -60,6 +69,7 @@ export const UNIQUE_KEYS = {
   'parentLinks.parentStudent': { collection: 'parentLinks', fields: ['parentId', 'studentId'] },
   'researchIds.classStudent': { collection: 'researchIds', fields: ['classId', 'studentId'] },
   'classTeachers.classTeacher': { collection: 'classTeachers', fields: ['classId', 'teacherId'] },
+  'ltiPlatforms.issuerClient': { collection: 'ltiPlatforms', fields: ['issuer', 'clientId'] },
 } as const satisfies Record<string, UniqueKey>;
 
 export type UniqueKeyName = keyof typeof UNIQUE_KEYS;
@@ -97,9 +107,11 @@ export const STUDENT_RECORDS: [CollectionName, string][] = [
   ['scenarioRuns', 'studentId'],
   ['boosterResults', 'studentId'],
   ['sessions', 'userId'],
+  ['ltiIdentities', 'userId'],
+  ['ltiGrades', 'studentId'],
 ];
 
-const STUDENT_WORK = new Set<string>(['attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults']);
+const STUDENT_WORK = new Set<string>(['ltiGrades', 'attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults']);
 const CLASS_SETUP = new Set<string>(['classes', 'classTeachers', 'memberships', 'assignments', 'checkups', 'practiceSettings']);
 
 /** Names of the page version counters. */
