@@ -8,7 +8,7 @@ import { assignLesson } from '../classes/classes.ts';
 import { newId, randomCode } from '../ids.ts';
 import { insert, isConflict, put, type ClassRecord, type LtiContext, type LtiPlatform, type StoreChange, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
-import { CLAIM, LaunchRefused, type ValidLaunch } from './launch.ts';
+import { CLAIM, type ValidLaunch } from './launch.ts';
 
 const MEMBERSHIP = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 const TEACHING_ROLES = ['Instructor', 'TeachingAssistant', 'ContentDeveloper', 'Administrator'];
@@ -164,7 +164,7 @@ function dueFrom(claims: Record<string, unknown>): string | null {
 export async function recordResourceLink(ctx: AppContext, launch: ValidLaunch, record: ClassRecord, lessonId: string): Promise<void> {
   const resourceLink = claimObject(launch.claims, CLAIM.resourceLink);
   const linkId = text(resourceLink?.id, 255);
-  if (!linkId) throw new LaunchRefused('The launch has no resource link id.');
+  if (!linkId) return; // a lesson opened from a plain link in the course: nothing to grade
   const ags = claimObject(launch.claims, CLAIM.ags);
   const lineItemUrl = typeof ags?.lineitem === 'string' ? ags.lineitem : null;
   const id = keys.ltiResourceLink(launch.platform.issuer, launch.deploymentId, linkId);

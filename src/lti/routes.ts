@@ -174,7 +174,7 @@ export function ltiRoutes(ctx: AppContext): Router {
       const settings = valid.claims[CLAIM.deepLinking] as { deep_link_return_url?: unknown } | undefined;
       const frames = origins([valid.platform.issuer, valid.platform.authUrl, String(presentation?.return_url ?? ''), String(settings?.deep_link_return_url ?? '')]);
       await startLtiSession(req, user, frames, deepLinkReference);
-      res.clearCookie(STATE_COOKIE, { path: '/lti/' });
+      // The state cookie is left to expire: a replayed launch from this browser then meets the used nonce.
       res.redirect(303, destination);
     } catch (error) {
       if (error instanceof LaunchRefused) return refuse(req, res, error);
