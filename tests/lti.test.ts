@@ -152,7 +152,7 @@ describe('LTI 1.3 connection and launch', () => {
   });
 
   describe('refused launches: 401, a page that says why, and no session', () => {
-    async function refused(claims: Record<string, unknown>, options: { key?: 'foreign' | 'unknown-kid'; state?: (state: string) => string; client?: Client } = {}, pattern?: RegExp) {
+    async function refused(claims: Record<string, unknown>, options: { key?: 'foreign' | 'unknown-kid'; state?: (state: string) => string; client?: Client } = {}, pattern?: RegExp): Promise<void> {
       const client = options.client ?? new Client(t.app);
       const { state, nonce } = await login(client, lms);
       const key = options.key === 'foreign' ? await lms.signingKey(lms.signing.kid) : options.key === 'unknown-kid' ? await lms.signingKey('never-published') : undefined;
@@ -165,7 +165,6 @@ describe('LTI 1.3 connection and launch', () => {
       assert.equal(sessionCookie(response), undefined);
       assert.equal(await t.store.count('sessions'), sessionsBefore);
       assert.equal((await client.get('/session')).body.user, null);
-      return response;
     }
     const now = () => Math.floor(t.clock.now.getTime() / 1000);
 
