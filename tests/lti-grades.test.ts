@@ -37,7 +37,7 @@ describe('LTI grades (AGS outbox)', () => {
   before(async () => {
     t = await startApp();
     const { admin } = await schoolWithAdmin(t);
-    lms = await platformFor(t);
+    lms = await platformFor(() => t);
     await connect(admin, lms);
     teacher = new Client(t.app);
     const { response } = await launch(teacher, lms, { sub: 'teacher-1', [ROLES]: INSTRUCTOR, 'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined, 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri': 'http://tool.test/' });

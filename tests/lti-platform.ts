@@ -185,9 +185,13 @@ import supertest from 'supertest';
 import type { TestApp } from './helpers.ts';
 import { Client } from './helpers.ts';
 
-/** A platform simulator whose token endpoint checks assertions against this app's /lti/jwks. */
-export function platformFor(t: TestApp, clientId?: string): Promise<Platform> {
-  return Platform.start(async () => (await supertest(t.app).get('/lti/jwks')).body, () => t.clock.now, clientId);
+/**
+ * A platform simulator whose token endpoint checks assertions against the
+ * app's /lti/jwks; pass a function when the test restarts the app.
+ */
+export function platformFor(app: TestApp | (() => TestApp), clientId?: string): Promise<Platform> {
+  const current = typeof app === 'function' ? app : () => app;
+  return Platform.start(async () => (await supertest(current().app).get('/lti/jwks')).body, () => current().clock.now, clientId);
 }
 
 /** Connects the platform by hand as the school's admin. */

@@ -140,6 +140,11 @@ describe('LTI 1.3 connection and launch', () => {
     const b = new Client(t.app);
     const launchedB = await launch(b, other, { sub: 'teacher-1', [ROLES]: INSTRUCTOR, 'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined });
     assert.notEqual(launchedA.response.headers.location, launchedB.response.headers.location);
+    const sameTitle = await launch(new Client(t.app), lms, { sub: 'teacher-1', [ROLES]: INSTRUCTOR, 'https://purl.imsglobal.org/spec/lti/claim/context': { id: 'course-2', title: 'Year 9 Media' }, 'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined });
+    assert.equal(sameTitle.response.status, 303);
+    assert.notEqual(sameTitle.response.headers.location.split('/')[2], launchedA.response.headers.location.split('/')[2]);
+    const titled = (await t.store.find('classes', 'schoolId', schoolId)).filter((record) => record.name === 'Year 9 Media');
+    assert.ok(titled.length >= 3, 'one class per course, whatever its title');
     const studentB = new Client(t.app);
     const launchedStudent = await launch(studentB, other, { sub: 'learner-7', [ROLES]: LEARNER });
     assert.equal(launchedStudent.response.status, 303, launchedStudent.response.text.slice(-1500));
