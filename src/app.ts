@@ -26,6 +26,7 @@ import { checkupRoutes } from './checkups/routes.ts';
 import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
+import { schoolRoutes } from './schools/routes.ts';
 import { versionKey } from './store/schema.ts';
 import { startLtiServices } from './lti/services-runtime.ts';
 import { CROSS_SITE_PATHS, ltiRoutes } from './lti/routes.ts';
@@ -134,6 +135,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
 
   app.use(homeRoutes(ctx));
   app.use(accountRoutes(ctx));
+  app.use(schoolRoutes(ctx));
   app.use(learningRoutes(ctx));
   app.use(classRoutes(ctx));
   app.use(familyRoutes(ctx));

@@ -29,6 +29,18 @@ export interface Config {
    * Null: taken from each request.
    */
   publicUrl: string | null;
+  /**
+   * SETUP_TOKEN: a district operator's token. Each POST /setup with it
+   * creates one more school with its admin. Null: only the one-time token
+   * printed at start-up creates the first school.
+   */
+  setupToken: string | null;
+  /**
+   * TEACHER_SIGNUP=open: anyone may sign up as a teacher of the first school
+   * (made if there is none) without an invitation. For a trial on one
+   * machine, never for a school: off by default.
+   */
+  teacherSignupOpen: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databaseSchema: parseSchema(env.DATABASE_SCHEMA),
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
+    setupToken: parseSetupToken(env.SETUP_TOKEN),
+    teacherSignupOpen: parseTeacherSignup(env.TEACHER_SIGNUP),
   };
 }
 
@@ -69,6 +83,19 @@ function parsePublicUrl(value: string | undefined): string | null {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('PUBLIC_URL must start with https:// or http://');
   return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function parseSetupToken(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  // Anyone holding it can make a school: it must not be guessable.
+  if (value.length < 16) throw new Error('SETUP_TOKEN must be at least 16 characters long');
+  return value;
+}
+
+function parseTeacherSignup(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'invite') return false;
+  if (value === 'open') return true;
+  throw new Error(`TEACHER_SIGNUP must be "open" (a trial on one machine, unsafe for a school) or unset, got "${value}"`);
 }
 
 function parseSchema(value: string | undefined): string {
