@@ -156,6 +156,13 @@ describe('LTI roster (NRPS)', () => {
     const later = new Client(t.app);
     await launch(later, lms, { sub: 'learner-b', [ROLES]: LEARNER });
     assert.equal((await later.get('/session')).body.user.displayName, 'Bo');
+    // Erasing the student removes their LMS link with them; a later launch starts a new account.
+    const bo = (await later.get('/session')).body.user.id;
+    await t.store.eraseStudent(bo);
+    assert.deepEqual(await t.store.find('ltiIdentities', 'userId', bo), []);
+    const fresh = new Client(t.app);
+    assert.equal((await launch(fresh, lms, { sub: 'learner-b', [ROLES]: LEARNER })).response.status, 303);
+    assert.notEqual((await fresh.get('/session')).body.user.id, bo);
     const other = new Client(t.app);
     await other.signup('teacher', 'outsider');
     assert.equal((await other.post(`/classes/${classId}/lti/roster`)).status, 404);

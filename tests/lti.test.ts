@@ -65,6 +65,9 @@ describe('LTI 1.3 connection and launch', () => {
     assert.equal(plain.status, 422);
     assert.equal(plain.body.error.field, 'authUrl');
     assert.equal((await admin.post('/lti/platforms', lms.manualRegistration())).status, 409);
+    const listPage = await admin.page('/lti/platforms');
+    assert.equal(listPage.status, 200);
+    assert.match(listPage.text, /Make a registration link/);
     const list = await admin.get('/lti/platforms');
     assert.equal(list.status, 200);
     assert.deepEqual(list.body.platforms.map((platform: { issuer: string; deploymentIds: string[] }) => [platform.issuer, platform.deploymentIds]), [[lms.issuer, [lms.deploymentId]]]);

@@ -4,6 +4,7 @@
 import { newId } from '../ids.ts';
 import type { LtiPlatform, StoreBackend } from '../store/backend.ts';
 import { signWithToolKey } from './keys.ts';
+import { platformUrl } from './addresses.ts';
 
 export const AGS_SCOPES = [
   'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
@@ -123,7 +124,7 @@ export async function fetchMembers(tokens: TokenClient, platform: LtiPlatform, m
     }
     const link = response.headers.get('link') ?? '';
     const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(link);
-    next = match ? new URL(match[1], next).href : null;
+    next = match ? (platformUrl(new URL(match[1], next).href)?.href ?? null) : null;
   }
   return members;
 }
