@@ -292,6 +292,24 @@ describe('LTI 1.3 connection and launch', () => {
     }
   });
 
+  test('a Common Cartridge of the course holds one LTI link per lesson', async () => {
+    const response = await admin.agent.get('/lti/cartridge.imscc').buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    assert.equal(response.status, 200);
+    const body = response.body as Buffer;
+    assert.equal(body.subarray(0, 2).toString(), 'PK');
+    const text = body.toString('utf8');
+    assert.match(text, /imsmanifest\.xml/);
+    assert.match(text, /<schemaversion>1\.3\.0<\/schemaversion>/);
+    const lessons = (await admin.get('/lessons')).body.lessons.length;
+    assert.equal(text.match(/<cartridge_basiclti_link /g)?.length, lessons);
+    assert.match(text, new RegExp(`/lessons/${FIRST_LESSON}</blti:launch_url>`));
+    assert.equal((await new Client(t.app).get('/lti/cartridge.imscc')).status, 401);
+  });
+
   test('the admin disconnects a platform: its launches stop, and the audit log says so', async () => {
     const platformId = (await t.store.find('ltiPlatforms', 'issuer', other.issuer))[0].id;
     const teacher = await signedUp(t.app, 'teacher', 'not-admin');

@@ -22,6 +22,7 @@ import { addPlatform, createRegistration, disconnectPlatform, platformOfSchool, 
 import { classForLaunch, lessonOfLaunch, recordResourceLink, roleFromClaims, userForLaunch } from './provisioning.ts';
 import { completeRegistration, type ToolUrls } from './registration.ts';
 import { importRoster } from './roster.ts';
+import { cartridgeFiles, zip } from './cartridge.ts';
 
 /** Cross-site by nature: protected by state, nonce and the signed id_token instead of a CSRF token. */
 export const CROSS_SITE_PATHS = new Set(['/lti/login', '/lti/launch']);
@@ -55,6 +56,7 @@ export function ltiRoutes(ctx: AppContext): Router {
   const teacher = requireUser('teacher');
 
   router.get('/lti/jwks', jwks);
+  router.get('/lti/cartridge.imscc', requireUser('teacher', 'admin'), cartridge);
   router.get('/lti/platforms', signedIn, listPlatforms);
   router.post('/lti/platforms', signedIn, registerPlatform);
   router.post('/lti/platforms/:platformId/disconnect', signedIn, disconnect);
@@ -72,6 +74,12 @@ export function ltiRoutes(ctx: AppContext): Router {
   async function jwks(_req: Request, res: Response) {
     res.set('Cache-Control', 'public, max-age=300');
     res.json(await publishedKeys(ctx.store, ctx.now()));
+  }
+
+  function cartridge(req: Request, res: Response) {
+    res.type('application/zip');
+    res.attachment('framecheck.imscc');
+    res.send(zip(cartridgeFiles(ctx.catalog, toolUrl(ctx.config, req, ''))));
   }
 
   async function platformsPage(user: User, req: Request) {
