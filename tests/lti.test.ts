@@ -322,3 +322,35 @@ describe('LTI 1.3 connection and launch', () => {
     assert.ok(events.some((event) => event.action === 'lms.disconnected'));
   });
 });
+
+describe('LTI state cookie and PUBLIC_URL', () => {
+  let t: TestApp;
+  let lms: Platform;
+  let admin: Client;
+  before(async () => {
+    t = await startApp({ env: { TRUST_PROXY: '1', PUBLIC_URL: 'https://framecheck.school.example/' } });
+    ({ admin } = await schoolWithAdmin(t));
+    lms = await platformFor(t);
+    await connect(admin, lms);
+  });
+  after(async () => {
+    await lms.close();
+    await t.close();
+  });
+
+  test('the state cookie is SameSite=None; Secure over HTTPS and Lax over plain HTTP; the tool URLs come from PUBLIC_URL', async () => {
+    const query = { iss: lms.issuer, login_hint: 'x', target_link_uri: 'https://framecheck.school.example/', client_id: lms.clientId };
+    const secure = await supertest(t.app).get('/lti/login').set('X-Forwarded-Proto', 'https').query(query);
+    const secureCookie = ([] as string[]).concat(secure.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('framecheck.lti='))!;
+    assert.match(secureCookie, /SameSite=None/);
+    assert.match(secureCookie, /Secure/);
+    assert.match(secureCookie, /HttpOnly/);
+    assert.equal(new URL(secure.headers.location).searchParams.get('redirect_uri'), 'https://framecheck.school.example/lti/launch');
+    const plain = await supertest(t.app).get('/lti/login').query(query);
+    const plainCookie = ([] as string[]).concat(plain.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('framecheck.lti='))!;
+    assert.match(plainCookie, /SameSite=Lax/);
+    assert.doesNotMatch(plainCookie, /Secure/);
+    const made = await admin.post('/lti/registrations', {});
+    assert.match(made.body.registration.url, /^https:\/\/framecheck\.school\.example\/lti\/register\?token=/);
+  });
+});
