@@ -31,6 +31,15 @@ export const INDEXED = {
   scenarioRuns: ['studentId'],
   boosterResults: ['studentId'],
   practiceSettings: ['classId'],
+  ltiKeys: [],
+  ltiPlatforms: ['issuer', 'schoolId'],
+  ltiRegistrations: [],
+  ltiLogins: [],
+  ltiNonces: [],
+  ltiIdentities: ['userId', 'platformId'],
+  ltiContexts: ['classId'],
+  ltiResourceLinks: ['classId'],
+  ltiGrades: ['studentId', 'classId', 'status'],
 } as const satisfies { [C in CollectionName]: readonly (keyof Collections[C] & string)[] };
 
 export type IndexedField<C extends CollectionName> = (typeof INDEXED)[C][number];
@@ -64,6 +73,7 @@ export const UNIQUE_KEYS = {
   'researchIds.classStudent': { collection: 'researchIds', fields: ['classId', 'studentId'] },
   'users.invite': { collection: 'users', fields: ['inviteId'] },
   'classTeachers.classTeacher': { collection: 'classTeachers', fields: ['classId', 'teacherId'] },
+  'ltiPlatforms.issuerClient': { collection: 'ltiPlatforms', fields: ['issuer', 'clientId'] },
 } as const satisfies Record<string, UniqueKey>;
 
 export type UniqueKeyName = keyof typeof UNIQUE_KEYS;
@@ -102,6 +112,8 @@ export const STUDENT_RECORDS: [CollectionName, string][] = [
   ['boosterResults', 'studentId'],
   ['rosterSlips', 'studentId'],
   ['sessions', 'userId'],
+  ['ltiIdentities', 'userId'],
+  ['ltiGrades', 'studentId'],
 ];
 
 /** What an audit event about an erased student says instead of their name. */
@@ -116,7 +128,7 @@ export function scrubbedEvent<T extends { target: string; targetUserId: string |
   return { ...event, target: ERASED_TARGET, targetUserId: null };
 }
 
-const STUDENT_WORK = new Set<string>(['attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults']);
+const STUDENT_WORK = new Set<string>(['ltiGrades', 'attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults']);
 const CLASS_SETUP = new Set<string>(['classes', 'classTeachers', 'memberships', 'assignments', 'checkups', 'practiceSettings']);
 
 /** Names of the page version counters. */

@@ -313,6 +313,125 @@ export interface PracticeSettings {
   updatedAt: string;
 }
 
+/** The tool's own signing key (LTI): the newest one not retired signs; retired ones stay published a while. */
+export interface LtiKey {
+  /** the JWK `kid` */
+  id: string;
+  privateJwk: Record<string, unknown>;
+  publicJwk: Record<string, unknown>;
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+/** An LMS connected to a school (an LTI 1.3 platform registration). */
+export interface LtiPlatform {
+  id: string;
+  schoolId: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  authUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  /** the deployments of this tool in the platform that may launch it */
+  deploymentIds: string[];
+  createdBy: string;
+  createdAt: string;
+}
+
+/** A one-time dynamic registration URL made by a school's admin. */
+export interface LtiRegistration {
+  /** a hash of the token in the URL (the token itself is shown once) */
+  id: string;
+  schoolId: string;
+  name: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** An OIDC login started by a browser: the launch must bring back its state from the same browser. */
+export interface LtiLogin {
+  /** the `state` sent to the platform */
+  id: string;
+  /** a hash of the random key held in this browser's cookie */
+  browserKey: string;
+  nonce: string;
+  platformId: string;
+  /** the login parameters, to offer the launch again in a new window */
+  params: Record<string, string>;
+  expiresAt: string;
+}
+
+/** A nonce seen in an id_token: a second launch with it is refused. */
+export interface LtiNonce {
+  /** keys.ltiNonce(issuer, nonce) */
+  id: string;
+  expiresAt: string;
+}
+
+/** Which FrameCheck user an LMS user (issuer, sub) is. */
+export interface LtiIdentity {
+  /** keys.ltiIdentity(issuer, sub) */
+  id: string;
+  platformId: string;
+  userId: string;
+  sub: string;
+  createdAt: string;
+}
+
+/** Which class an LMS course (issuer, deployment, context id) is. */
+export interface LtiContext {
+  /** keys.ltiContext(issuer, deploymentId, contextId) */
+  id: string;
+  platformId: string;
+  classId: string;
+  deploymentId: string;
+  contextId: string;
+  /** NRPS context_memberships_url from the last launch, or null */
+  membershipsUrl: string | null;
+  createdAt: string;
+}
+
+/** A link to a lesson placed in an LMS course; scores go to its line item. */
+export interface LtiResourceLink {
+  /** keys.ltiResourceLink(issuer, deploymentId, resourceLinkId) */
+  id: string;
+  platformId: string;
+  classId: string;
+  lessonId: string;
+  resourceLinkId: string;
+  /** AGS line item URL (may carry a query string), or null when the LMS keeps no grade for it */
+  lineItemUrl: string | null;
+  createdAt: string;
+}
+
+/**
+ * A student's score for one resource link, waiting to reach the LMS or sent
+ * (the grade outbox). One row per student and link: a newer best score
+ * replaces a waiting one, so scores never go out of order.
+ */
+export interface LtiGrade {
+  /** keys.ltiGrade(linkId, studentId) */
+  id: string;
+  studentId: string;
+  classId: string;
+  linkId: string;
+  lessonId: string;
+  percent: number;
+  passed: boolean;
+  /** when the score was earned (the attempt's time) */
+  timestamp: string;
+  /** bumped on every new score; a send is marked done only if unchanged */
+  seq: number;
+  status: 'pending' | 'sent';
+  tries: number;
+  /** real time of the next try (pending only) */
+  nextTryAt: string;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
 export interface Collections {
   schools: School;
   classTeachers: ClassTeacher;
@@ -338,6 +457,15 @@ export interface Collections {
   scenarioRuns: ScenarioRun;
   boosterResults: BoosterResult;
   practiceSettings: PracticeSettings;
+  ltiKeys: LtiKey;
+  ltiPlatforms: LtiPlatform;
+  ltiRegistrations: LtiRegistration;
+  ltiLogins: LtiLogin;
+  ltiNonces: LtiNonce;
+  ltiIdentities: LtiIdentity;
+  ltiContexts: LtiContext;
+  ltiResourceLinks: LtiResourceLink;
+  ltiGrades: LtiGrade;
 }
 
 export type CollectionName = keyof Collections;
