@@ -26,6 +26,12 @@ export interface Config {
   /** PostgreSQL connections per instance (DATABASE_POOL_SIZE, default 20; see docs/performance-notes.md) */
   databasePoolSize: number;
   /**
+   * PUBLIC_URL: the address people and LMSs reach FrameCheck at
+   * (https://framecheck.school.example), used in LTI links and registrations.
+   * Null: taken from each request.
+   */
+  publicUrl: string | null;
+  /**
    * SETUP_TOKEN: a district operator's token. Each POST /setup with it
    * creates one more school with its admin. Null: only the one-time token
    * printed at start-up creates the first school.
@@ -55,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databaseSchema: parseSchema(env.DATABASE_SCHEMA),
     databasePoolSize: parsePoolSize(env.DATABASE_POOL_SIZE),
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
     setupToken: parseSetupToken(env.SETUP_TOKEN),
     teacherSignupOpen: parseTeacherSignup(env.TEACHER_SIGNUP),
   };
@@ -67,6 +74,18 @@ function parseClockStart(value: string | undefined): Date | null {
     throw new Error(`FRAMECHECK_NOW must be an ISO time like 2027-03-01T09:00:00Z, got "${value}"`);
   }
   return start;
+}
+
+function parsePublicUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an address like https://framecheck.school.example, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('PUBLIC_URL must start with https:// or http://');
+  return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
 function parseSetupToken(value: string | undefined): string | null {

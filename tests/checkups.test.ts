@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cronbachAlpha, mean, pairedChange, scoreSitting, standardDeviation, tCritical95 } from '../src/checkups/stats.ts';
 import { formFor, orderItems } from '../src/checkups/checkups.ts';
 import { catalog, classroom, signedUp, startApp, type Client } from './helpers.ts';
+import { parseCsv } from './more-helpers.ts';
 import { put } from '../src/store/backend.ts';
 
 describe('check-up statistics (worked by hand)', () => {
@@ -214,11 +215,11 @@ describe('check-up routes', () => {
       const csv = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
       assert.equal(csv.status, 200);
       assert.match(csv.headers['content-type'], /text\/csv/);
-      const lines = csv.text.trim().split('\n');
-      assert.equal(lines[0], 'participant,phase,form,position,item id,pair id,technique,item kind,manipulative rating,confidence,answered on');
-      assert.equal(lines.length, 1 + 6 * 20 + 5 * 20 + 1);
+      const rows = parseCsv(csv.text);
+      assert.deepEqual(rows[0], ['participant', 'phase', 'form', 'position', 'item id', 'pair id', 'technique', 'item kind', 'manipulative rating', 'confidence', 'answered on']);
+      assert.equal(rows.length, 1 + 6 * 20 + 5 * 20 + 1);
       for (const name of names) assert.doesNotMatch(csv.text, new RegExp(`\\b${name}\\b`));
-      assert.equal(new Set(lines.slice(1).map((line) => line.split(',')[0])).size, 6);
+      assert.equal(new Set(rows.slice(1).map((row) => row[0])).size, 6);
       const again2 = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
       assert.equal(again2.text, csv.text, 'the random ids stay the same between exports');
 
@@ -287,7 +288,7 @@ describe('check-up routes', () => {
       assert.equal(page.status, 200);
       assert.ok(page.text.includes(retired[0].explanation.slice(0, 40).replace(/'/g, '&#39;').replace(/"/g, '&#34;')) || page.text.includes(retired[0].explanation.slice(0, 20)));
       const csv = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
-      assert.equal(csv.text.trim().split('\n').length, 1 + 16);
+      assert.equal(parseCsv(csv.text).length, 1 + 16);
       const report = (await teacher.get(`/classes/${classId}/checkup-report`)).body.report;
       assert.equal(report.reliability.find((row: { form: string }) => row.form === 'A').n, 0, 'old sittings measured other pairs: not in the current form\'s alpha');
     } finally {

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { auditEvent } from '../src/audit/events.ts';
+import { ERASED_TARGET } from '../src/store/schema.ts';
 import { classroom, Client, everythingStored, FIRST_LESSON, rightAnswers, signedUp, startApp } from './helpers.ts';
 
 test('a teacher exports everything about a student, then erases it without a trace in any file or table', async () => {
@@ -12,6 +14,8 @@ test('a teacher exports everything about a student, then erases it without a tra
     const parent = await signedUp(t.app, 'parent', 'leaving-parent');
     await parent.post('/children', { code: code.body.code });
     const id = leaving.user!.id;
+    // An audit event naming the student (as a password reset writes): erasure must scrub it too.
+    await t.store.commit([auditEvent({ schoolId: 'a-school', actor: teacher.user!, action: 'password.reset', target: 'student erase-me-zq', targetUserId: id, at: t.clock.now })]);
 
     const exported = await teacher.get(`/classes/${classId}/students/${id}/export`);
     assert.equal(exported.status, 200);
@@ -39,6 +43,7 @@ test('a teacher exports everything about a student, then erases it without a tra
     assert.doesNotMatch(files, /erase-me-zq/);
     assert.doesNotMatch(files, new RegExp(id));
     assert.match(files, /stays-here/);
+    assert.ok(files.includes(ERASED_TARGET), 'the audit event stays, without the name');
   } finally {
     await t.close();
   }

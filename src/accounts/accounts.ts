@@ -2,7 +2,10 @@
 import type { AppContext } from '../context.ts';
 import { conflict, invalid, notFound, unauthorized, HttpError } from '../http/errors.ts';
 import { newId, normaliseCode, temporaryPassword } from '../ids.ts';
-import { insert, isConflict, put, remove, type Role, type User } from '../store/backend.ts';
+import { insert, isConflict, put, remove, type Role, type StoreChange, type User } from '../store/backend.ts';
+import { auditEvent } from '../audit/events.ts';
+import { seenNow } from './activity.ts';
+import { refuseIfArchived } from '../classes/archive.ts';
 import { keys } from '../store/keys.ts';
 import { hashCost, hashPassword, passwordProblem, unusableHash, verifyPassword } from './passwords.ts';
 import type { Requester } from './throttles.ts';
@@ -108,6 +111,7 @@ export async function guessClassCode(ctx: AppContext, requester: Requester, code
     (await ctx.store.find('classes', 'joinCode', normaliseCode(code))).find((candidate) => schoolId === null || candidate.schoolId === schoolId),
   );
   if (!record) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
+  refuseIfArchived(record, 'classCode');
   return record;
 }
 
@@ -124,18 +128,53 @@ export async function logIn(ctx: AppContext, username: string, password: string,
     throw wrongPair();
   }
   await ctx.throttles.logins.succeeded(username, address);
-  return upgradeHash(ctx, user, password);
+  return recordSignIn(ctx, await upgradedHash(ctx, user, password));
 }
 
-/** Hashes made at an older cost are redone at today's, while the password is at hand. */
-async function upgradeHash(ctx: AppContext, user: User, password: string): Promise<User> {
-  if (hashCost(user.passwordHash) === ctx.config.passwordCost) return user;
+/**
+ * What a sign-in writes, in one commit: the account's last activity (at most
+ * once a day), a rehashed password, and for an admin the `admin.login` event.
+ */
+async function recordSignIn(ctx: AppContext, { fresh, rehashed }: { fresh: User; rehashed: boolean }): Promise<User> {
+  const now = ctx.now();
+  let user = fresh;
+  if (rehashed) user = seenNow(fresh, now);
+  else if (seenNow(fresh, now) !== fresh) {
+    // Written from the record as it is now, so a password reset made during this sign-in is not undone.
+    const current = await ctx.store.get('users', fresh.id);
+    if (!current) throw wrongPair();
+    user = seenNow(current, now);
+  }
+  const changes: StoreChange[] = user !== fresh ? [put('users', user)] : [];
+  if (user.role === 'admin' && user.schoolId) {
+    changes.push(auditEvent({ schoolId: user.schoolId, actor: user, action: 'admin.login', target: `admin ${user.username}`, at: now }));
+  }
+  if (changes.length) await ctx.store.commit(changes);
+  return user;
+}
+
+/** Hashes made at an older cost are redone at today's, while the password is at hand (written by recordSignIn). */
+async function upgradedHash(ctx: AppContext, user: User, password: string): Promise<{ fresh: User; rehashed: boolean }> {
+  if (hashCost(user.passwordHash) === ctx.config.passwordCost) return { fresh: user, rehashed: false };
   const passwordHash = await hashPassword(password, ctx.config.passwordCost);
   const fresh = await ctx.store.get('users', user.id);
-  if (!fresh || fresh.passwordHash !== user.passwordHash) return fresh ?? user;
-  const upgraded = { ...fresh, passwordHash };
-  await ctx.store.commit([put('users', upgraded)]);
-  return upgraded;
+  if (!fresh || fresh.passwordHash !== user.passwordHash) return { fresh: fresh ?? user, rehashed: false };
+  return { fresh: { ...fresh, passwordHash }, rehashed: true };
+}
+
+export interface ResetNotice {
+  /** the display name of whoever reset it, or null when that account is gone */
+  by: string | null;
+  /** 'teacher' or 'admin' */
+  role: Role | null;
+  at: string;
+}
+
+/** "Your teacher … reset your password on …": shown until the student chooses a new password. */
+export async function resetNotice(ctx: AppContext, user: User): Promise<ResetNotice | null> {
+  if (!user.passwordResetAt) return null;
+  const by = user.passwordResetBy ? await ctx.store.get('users', user.passwordResetBy) : undefined;
+  return { by: by?.displayName ?? null, role: by?.role ?? null, at: user.passwordResetAt };
 }
 
 function wrongPair(): HttpError {
@@ -168,20 +207,25 @@ export async function changePassword(ctx: AppContext, user: User, change: Passwo
   if (!fresh) throw unauthorized();
   const otherSessions = (await ctx.store.find('sessions', 'userId', user.id)).filter((session) => session.id !== change.keepSession);
   await ctx.store.commit([
-    put('users', { ...fresh, passwordHash, mustChangePassword: false }),
+    // The reset notice has been seen: it was on the page this new password was chosen on.
+    put('users', { ...fresh, passwordHash, mustChangePassword: false, passwordResetBy: null, passwordResetAt: null }),
     ...otherSessions.map((session) => remove('sessions', session.id)),
   ]);
 }
 
-/** A teacher's reset: a one-time password to hand over; every session of the student ends. */
-export async function resetPassword(ctx: AppContext, studentId: string): Promise<string> {
+/**
+ * A teacher's reset: a one-time password to hand over; every session of the
+ * student ends. Who reset it and when stays on the account until the student
+ * chooses a new password, so they are told at their next login.
+ */
+export async function resetPassword(ctx: AppContext, studentId: string, resetBy: User): Promise<string> {
   const student = await ctx.store.get('users', studentId);
   if (!student || student.role !== 'student') throw notFound();
   const temporary = temporaryPassword();
   const passwordHash = await hashPassword(temporary, ctx.config.passwordCost);
   const sessions = await ctx.store.find('sessions', 'userId', studentId);
   await ctx.store.commit([
-    put('users', { ...student, passwordHash, mustChangePassword: true }),
+    put('users', { ...student, passwordHash, mustChangePassword: true, passwordResetBy: resetBy.id, passwordResetAt: ctx.now().toISOString() }),
     ...sessions.map((session) => remove('sessions', session.id)),
   ]);
   return temporary;

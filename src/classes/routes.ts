@@ -113,7 +113,7 @@ export function classRoutes(ctx: AppContext): Router {
   router.post('/classes/:classId/students/:studentId/reset-password', teacher, async (req, res) => {
     const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const student = await studentInClass(ctx, record.id, String(req.params.studentId));
-    const temporaryPassword = await resetPassword(ctx, student.id);
+    const temporaryPassword = await resetPassword(ctx, student.id, currentUser(req));
     // Shown exactly once: 201 with the page that shows it, not a redirect.
     reply(req, res, 'classes/reset-slip', { title: 'Temporary password', record, student, temporaryPassword }, { temporaryPassword }, 201);
   });

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
-import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
+import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, scrubbedEvent, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
 import type { CollectionName, Collections, SessionRecord, User } from '../types.ts';
 import { migrate, quoteIdent } from './migrate.ts';
 import { ChangeListener } from './listener.ts';
@@ -219,15 +219,7 @@ export class PostgresBackend implements StoreBackend {
           continue;
         }
         at++;
-        const collection = literal(change.c);
-        if (change.v !== undefined) {
-          await client.query(`insert into records (collection, id, data) values (${collection}, $1, $2)`, [change.id, change.v]);
-          for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
-        } else {
-          const result = await client.query(`delete from records where collection = ${collection} and id = $1 returning data`, [change.id]);
-          if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
-          for (const key of versionKeysOf(change.c, result.rows[0]?.data)) keys.add(key);
-        }
+        await applyChange(client, change, keys);
       }
       await bump(client, [...keys]);
       return [...keys];
@@ -269,13 +261,21 @@ export class PostgresBackend implements StoreBackend {
     this.announce([...keys]);
   }
 
-  eraseStudent(studentId: string): Promise<void> {
-    return this.tracked(() => this.eraseStudentRecords(studentId));
+  eraseStudent(studentId: string, also: StoreChange[] = []): Promise<void> {
+    return this.tracked(() => this.eraseStudentRecords(studentId, also));
   }
 
-  private async eraseStudentRecords(studentId: string): Promise<void> {
+  private async eraseStudentRecords(studentId: string, also: StoreChange[]): Promise<void> {
     const bumped = await this.transaction(async (client) => {
       const keys = new Set<string>();
+      // What is committed with the erasure (its audit event) goes first, so the scrub below covers it too.
+      for (const change of also) await applyChange(client, change, keys);
+      const scrubbed = scrubbedEvent({ target: '', targetUserId: studentId });
+      await client.query(
+        `update records set data = data || jsonb_build_object('target', $2::text, 'targetUserId', null)
+         where collection = 'auditEvents' and ${fieldMatch('auditEvents', 'targetUserId')} = $1`,
+        [studentId, scrubbed.target],
+      );
       const gone: { collection: string; data: Record<string, unknown> }[] = [];
       const users = await client.query(`delete from records where collection = 'users' and id = $1 returning collection, data`, [studentId]);
       gone.push(...users.rows);
@@ -362,6 +362,20 @@ export class PostgresBackend implements StoreBackend {
 
 /** How long announcements are gathered before one NOTIFY goes out. */
 const ANNOUNCE_DELAY_MS = 5;
+
+/** One change inside a transaction, adding the counters it bumps to `keys`. */
+async function applyChange(client: pg.PoolClient, change: StoreChange, keys: Set<string>): Promise<void> {
+  const collection = literal(change.c);
+  if (change.v !== undefined) {
+    const upsert = change.mode === 'insert' ? '' : ' on conflict (collection, id) do update set data = excluded.data';
+    await client.query(`insert into records (collection, id, data) values (${collection}, $1, $2)${upsert}`, [change.id, change.v]);
+    for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
+  } else {
+    const result = await client.query(`delete from records where collection = ${collection} and id = $1 returning data`, [change.id]);
+    if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
+    for (const key of versionKeysOf(change.c, result.rows[0]?.data)) keys.add(key);
+  }
+}
 
 /** Counters in a fixed order, so two commits bumping the same keys cannot deadlock. */
 async function bump(client: pg.PoolClient, keys: string[]): Promise<void> {
