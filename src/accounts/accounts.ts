@@ -7,6 +7,7 @@ import { keys } from '../store/keys.ts';
 import { hashCost, hashPassword, passwordProblem, unusableHash, verifyPassword } from './passwords.ts';
 import type { Requester } from './throttles.ts';
 import { openInvite, trialSchool, useInvite } from '../schools/schools.ts';
+import { auditEvent } from '../audit/events.ts';
 
 export interface PublicUser {
   id: string;
@@ -124,7 +125,13 @@ export async function logIn(ctx: AppContext, username: string, password: string,
     throw wrongPair();
   }
   await ctx.throttles.logins.succeeded(username, address);
-  return upgradeHash(ctx, user, password);
+  if (user.deactivatedAt) throw new HttpError(403, 'This account was deactivated by your school admin, so it cannot log in. Ask them if you need it again.', 'username');
+  const signedIn = await upgradeHash(ctx, user, password);
+  // An admin can see and erase a whole school's data: every sign-in is in the audit log.
+  if (signedIn.role === 'admin' && signedIn.schoolId) {
+    await ctx.store.commit([auditEvent({ schoolId: signedIn.schoolId, actor: signedIn, action: 'admin.login', target: `admin ${signedIn.username}`, targetUserId: signedIn.id, at: ctx.now() })]);
+  }
+  return signedIn;
 }
 
 /** Hashes made at an older cost are redone at today's, while the password is at hand. */
@@ -173,16 +180,18 @@ export async function changePassword(ctx: AppContext, user: User, change: Passwo
   ]);
 }
 
-/** A teacher's reset: a one-time password to hand over; every session of the student ends. */
-export async function resetPassword(ctx: AppContext, studentId: string): Promise<string> {
-  const student = await ctx.store.get('users', studentId);
-  if (!student || student.role !== 'student') throw notFound();
+/** A teacher's reset: a one-time password to hand over; every session of the student ends; the audit log records it. */
+export async function resetPassword(ctx: AppContext, teacher: User, student: User): Promise<string> {
   const temporary = temporaryPassword();
   const passwordHash = await hashPassword(temporary, ctx.config.passwordCost);
-  const sessions = await ctx.store.find('sessions', 'userId', studentId);
+  const fresh = await ctx.store.get('users', student.id);
+  if (!fresh) throw notFound();
+  const sessions = await ctx.store.find('sessions', 'userId', student.id);
+  const at = ctx.now();
   await ctx.store.commit([
-    put('users', { ...student, passwordHash, mustChangePassword: true }),
+    put('users', { ...fresh, passwordHash, mustChangePassword: true }),
     ...sessions.map((session) => remove('sessions', session.id)),
+    auditEvent({ schoolId: fresh.schoolId!, actor: teacher, action: 'password.reset', target: `student ${fresh.username}`, targetUserId: fresh.id, at }),
   ]);
   return temporary;
 }

@@ -1,8 +1,22 @@
 // What the class page shows, and the same data as JSON (nothing more).
 import type { AppContext } from '../context.ts';
+import type { ClassRecord, User } from '../store/backend.ts';
 import type { ClassOverview } from './classes.ts';
 import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
 import { classIntervals } from '../practice/records.ts';
+
+/** A class as a reference in JSON answers (its join code is for its teachers only). */
+export function presentClassRef(record: ClassRecord) {
+  return { id: record.id, name: record.name, joinCode: record.joinCode };
+}
+
+export function presentStudentRef(student: User) {
+  return { id: student.id, username: student.username, displayName: student.displayName };
+}
+
+export function presentRoster(record: ClassRecord, students: User[]) {
+  return { class: presentClassRef(record), students: students.map(presentStudentRef) };
+}
 
 export async function presentClassPage(ctx: AppContext, overview: ClassOverview) {
   const { record, students, assignments, cells, perLesson } = overview;

@@ -83,8 +83,12 @@ export interface StoreBackend {
   count(collection: CollectionName): Promise<number>;
   /** all or nothing; resolves once durable; rejects with StoreConflict on a unique key */
   commit(changes: StoreChange[]): Promise<void>;
-  /** removes the student's account and every record about them, from every file or table */
-  eraseStudent(studentId: string): Promise<void>;
+  /**
+   * removes the student's account and every record about them, from every
+   * file or table; `alongside` (puts and inserts: the erasure's audit event)
+   * is written in the same commit
+   */
+  eraseStudent(studentId: string, alongside?: StoreChange[]): Promise<void>;
   /** page version counters (see schema.ts versionKeysOf); 0 for a key never bumped */
   versions(keys: string[]): Promise<number[]>;
   onInvalidate(listener: InvalidationListener): void;

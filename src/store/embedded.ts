@@ -136,12 +136,12 @@ export class EmbeddedBackend implements StoreBackend {
     }
   }
 
-  async eraseStudent(studentId: string): Promise<void> {
+  async eraseStudent(studentId: string, alongside: StoreChange[] = []): Promise<void> {
     const changes: StoreChange[] = [{ c: 'users', id: studentId }];
     for (const [collection, field] of STUDENT_RECORDS) {
       for (const record of this.store.find(collection, field as never, studentId)) changes.push({ c: collection, id: (record as { id: string }).id });
     }
-    await this.commit(changes);
+    await this.commit([...changes, ...alongside]);
     // Fold the journal now, so the erased data leaves the files without waiting.
     await this.store.compact();
   }

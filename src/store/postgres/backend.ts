@@ -239,11 +239,11 @@ export class PostgresBackend implements StoreBackend {
     this.announce([...keys]);
   }
 
-  eraseStudent(studentId: string): Promise<void> {
-    return this.tracked(() => this.eraseStudentRecords(studentId));
+  eraseStudent(studentId: string, alongside: StoreChange[] = []): Promise<void> {
+    return this.tracked(() => this.eraseStudentRecords(studentId, alongside));
   }
 
-  private async eraseStudentRecords(studentId: string): Promise<void> {
+  private async eraseStudentRecords(studentId: string, alongside: StoreChange[]): Promise<void> {
     const bumped = await this.transaction(async (client) => {
       const keys = new Set<string>();
       const gone: { collection: string; data: Record<string, unknown> }[] = [];
@@ -254,6 +254,12 @@ export class PostgresBackend implements StoreBackend {
         gone.push(...result.rows);
       }
       for (const { collection, data } of gone) for (const key of versionKeysOf(collection, data)) keys.add(key);
+      // The erasure's own record (its audit event, names taken out of older events), in the same transaction.
+      for (const change of alongside) {
+        if (change.v === undefined) throw new Error('eraseStudent takes only puts and inserts alongside');
+        const upsert = change.mode === 'insert' ? '' : ' on conflict (collection, id) do update set data = excluded.data';
+        await client.query(`insert into records (collection, id, data) values (${literal(change.c)}, $1, $2)${upsert}`, [change.id, change.v]);
+      }
       const own = versionKey.student(studentId);
       keys.delete(own);
       await bump(client, [...keys]);
