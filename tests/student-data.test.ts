@@ -36,7 +36,7 @@ test("the school's admin exports everything about a student, then erases it with
     assert.equal(erased.status, 200);
     const events = await t.store.list('auditEvents');
     const actions = events.map((event) => event.action);
-    for (const action of ['password.reset', 'student.exported', 'student.erased']) assert.ok(actions.includes(action), action);
+    for (const action of ['password.reset', 'student.exported', 'student.erased'] as const) assert.ok(actions.includes(action), action);
     const erasure = events.find((event) => event.action === 'student.erased')!;
     assert.equal(erasure.target, 'a student account');
     assert.equal(erasure.targetUserId, null);
