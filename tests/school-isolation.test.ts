@@ -150,6 +150,11 @@ describe('two schools on one deployment', () => {
     assert.deepEqual((await colleague.get('/')).body.classes.map((c: { id: string }) => c.id), [b.classId], 'their home lists the class they co-teach');
     assert.equal((await colleague.post(`/classes/${b.classId}/assignments`, { lessonId: 'recruitment-funnel' })).status, 201);
     assert.equal((await b.teacher.post(`/classes/${b.classId}/teachers`, { username: 'colleague-b' })).status, 409, 'once is enough');
+    const page = await b.teacher.page(`/classes/${b.classId}`);
+    assert.match(page.text, /Teachers of this class[\s\S]*teacher-b[\s\S]*colleague-b/);
+    const wrongForm = await b.teacher.form(`/classes/${b.classId}/teachers`, { username: 'nobody-here' });
+    assert.equal(wrongForm.status, 422);
+    assert.match(wrongForm.text, /id="error-username"[^>]*>[\s\S]*no teacher with that username/);
     assert.ok((await t.store.list('auditEvents')).some((event) => event.action === 'teacher.coteacher-added' && event.target.includes('colleague-b')));
   });
 

@@ -5,6 +5,13 @@ import type { ClassOverview } from './classes.ts';
 import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
 import { classIntervals } from '../practice/records.ts';
 
+/** The teachers of a class, the creator first (co-teachers in the order they were added). */
+async function teachersOf(ctx: AppContext, classId: string): Promise<User[]> {
+  const rows = (await ctx.store.find('classTeachers', 'classId', classId)).sort((a, b) => a.addedAt.localeCompare(b.addedAt));
+  const users = await ctx.store.getMany('users', rows.map((row) => row.teacherId));
+  return rows.map((row) => users.find((user) => user.id === row.teacherId)).filter((user): user is User => user !== undefined);
+}
+
 /** A class as a reference in JSON answers (its join code is for its teachers only). */
 export function presentClassRef(record: ClassRecord) {
   return { id: record.id, name: record.name, joinCode: record.joinCode };
@@ -32,6 +39,7 @@ export async function presentClassPage(ctx: AppContext, overview: ClassOverview)
       }),
     ),
     summary: perLesson,
+    teachers: (await teachersOf(ctx, record.id)).map((teacher) => ({ id: teacher.id, displayName: teacher.displayName })),
   };
   const checkups = await Promise.all(
     (await checkupsOfClass(ctx, record.id)).map(async (checkup) => ({
@@ -48,6 +56,7 @@ export async function presentClassPage(ctx: AppContext, overview: ClassOverview)
     boosterIntervals: await classIntervals(ctx.store, record.id),
     record,
     students,
+    teachers: json.teachers,
     assignments: assignments.map((assignment) => ({ ...assignment, lesson: ctx.catalog.lesson(assignment.lessonId)! })),
     cells,
     perLesson,

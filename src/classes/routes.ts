@@ -127,6 +127,11 @@ export function classRoutes(ctx: AppContext): Router {
   async function addTeacher(req: Request, res: Response) {
     mayManageClass(req, res);
     const { classRecord: record } = loaded(res);
+    if (!wantsJson(req)) {
+      // A wrong username shows the class page again with the message at the field.
+      const page = await presentClassPage(ctx, await classOverview(ctx, record));
+      formPage(res, 'classes/show', { title: record.name, ...page, today: today(ctx.now()), user: currentUser(req) });
+    }
     const input = parseBody(coTeacherSchema, req);
     const teacher = await addCoTeacher(ctx, currentUser(req), record, input.username);
     afterWrite(req, res, { teacher: { id: teacher.id, username: teacher.username, displayName: teacher.displayName } }, `/classes/${record.id}#teachers`);
