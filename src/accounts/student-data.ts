@@ -19,8 +19,8 @@ export function studentResource(student: User): Extract<Resource, { kind: 'stude
 export const ERASED_STUDENT = 'a student account';
 
 /**
- * Secrets, not data about the student, and the export is fetched by a
- * teacher: session cookies, and unused parent codes (anyone holding one
+ * Secrets, not data about the student, and the export is a file that leaves
+ * the platform: session cookies, and unused parent codes (anyone holding one
  * could link to the student as their parent).
  */
 const NOT_EXPORTED = new Set<string>(['sessions', 'parentCodes']);
