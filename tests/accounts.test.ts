@@ -312,7 +312,7 @@ describe('accounts: input at the edge, sessions and private pages', () => {
       'class page': await teacher.page(`/classes/${classId}`),
       'student page': await teacher.page(`/classes/${classId}/students/${studentId}`),
       'progress CSV': await teacher.agent.get(`/classes/${classId}/progress.csv`),
-      'student export': await teacher.agent.get(`/classes/${classId}/students/${studentId}/export`),
+      'student export': await (await defaultAdmin(t.app)).post(`/admin/students/${studentId}/export`),
       'parent code': await students[0].form('/parent-code'),
       'reset slip': await teacher.form(`/classes/${classId}/students/${studentId}/reset-password`),
       'an error page': await teacher.page('/classes/nope'),
