@@ -33,7 +33,8 @@ export function homeRoutes(ctx: AppContext): Router {
         return { view: 'home/student', locals: { title: 'Your lessons', ...page, user, currentPath: req.path }, json: page.json };
       });
     }
-    if (user.role === 'teacher') {
+    // An admin may also teach: their home is their classes (the school's pages are under /admin).
+    if (user.role === 'teacher' || user.role === 'admin') {
       const page = await teacherHome(ctx, user);
       return reply(req, res, 'home/teacher', { title: 'Your classes', ...page, values: {} }, page.json);
     }

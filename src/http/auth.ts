@@ -18,7 +18,9 @@ const ALLOWED_BEFORE_NEW_PASSWORD = new Set(['/password', '/logout', '/session',
 export function loadUser(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
-    const user = userId ? await ctx.store.get('users', userId) : undefined;
+    const found = userId ? await ctx.store.get('users', userId) : undefined;
+    // A deactivated account has no session, even one that outlived the deactivation by a moment.
+    const user = found?.deactivatedAt ? undefined : found;
     if (user) {
       req.user = user;
       res.locals.user = user;
