@@ -23,7 +23,7 @@ import {
   unassignLesson,
 } from './classes.ts';
 import { teacherHome } from '../home/home.ts';
-import { studentCheckupScores } from '../checkups/checkups.ts';
+import { studentCheckupScores } from '../checkups/report.ts';
 import { progressCsv } from './csv.ts';
 import { presentClassPage } from './presenters.ts';
 
@@ -102,11 +102,12 @@ export function classRoutes(ctx: AppContext): Router {
     const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const student = await studentInClass(ctx, record.id, String(req.params.studentId));
     const attempts = await studentAttempts(ctx, student.id);
-    const checkups = await studentCheckupScores(ctx, record.id, student.id);
-    reply(req, res, 'classes/student', { title: student.displayName, record, student, attempts, checkups }, {
+    const checkupScores = await studentCheckupScores(ctx, record.id, student.id);
+    reply(req, res, 'classes/student', { title: student.displayName, record, student, attempts, checkupScores }, {
       student: { id: student.id, username: student.username, displayName: student.displayName },
       attempts,
-      checkups,
+      checkups: checkupScores.checkups,
+      checkupScoresShown: checkupScores.scoresShown,
     });
   });
 
@@ -128,7 +129,7 @@ export function classRoutes(ctx: AppContext): Router {
   router.post('/classes/:classId/students/:studentId/erase', teacher, async (req, res) => {
     const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
     const student = await studentInClass(ctx, record.id, String(req.params.studentId));
-    formPage(res, 'classes/student', { title: student.displayName, record, student, attempts: await studentAttempts(ctx, student.id), checkups: await studentCheckupScores(ctx, record.id, student.id) });
+    formPage(res, 'classes/student', { title: student.displayName, record, student, attempts: await studentAttempts(ctx, student.id), checkupScores: await studentCheckupScores(ctx, record.id, student.id) });
     const { confirm } = parseBody(eraseSchema, req);
     if (confirm.toLowerCase() !== student.username.toLowerCase()) throw invalid('Type the username exactly to confirm.', 'confirm');
     await eraseStudent(ctx, student.id);
