@@ -26,6 +26,7 @@ import { checkupRoutes } from './checkups/routes.ts';
 import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
+import { adminRoutes } from './admin/routes.ts';
 import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -130,6 +131,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(familyRoutes(ctx));
   app.use(checkupRoutes(ctx));
   app.use(practiceRoutes(ctx));
+  app.use(adminRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

@@ -8,6 +8,7 @@ import type { Checkup, CheckupResponse, CheckupSitting } from '../store/backend.
 import type { Form, ItemBank } from './bank.ts';
 import { bankOrThrow, checkupsOfClass, checkupStatus, MIN_REPORT_N, PHASES, presentScore, scoreFrom, scoreOf, type ScoredSitting } from './checkups.ts';
 import { cronbachAlpha, mean, pairedChange, round2, type Score } from './stats.ts';
+import { groupBy } from '../group-by.ts';
 
 /** Everything a report needs about one class: who is in it, its check-ups, and every finished sitting, scored once. */
 export interface ClassScores {
@@ -45,17 +46,6 @@ export async function loadClassScores(ctx: AppContext, classIds: string[]): Prom
       scores: new Map(own.map((checkup) => [checkup.id, scores.get(checkup.id)!])),
     };
   });
-}
-
-function groupBy<T>(records: T[], keyOf: (record: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const record of records) {
-    const key = keyOf(record);
-    const group = groups.get(key);
-    if (group) group.push(record);
-    else groups.set(key, [record]);
-  }
-  return groups;
 }
 
 interface Pair {
