@@ -3,7 +3,7 @@
 // from one query per collection, never one per student: a district school
 // may hold thousands.
 import type { AppContext } from '../context.ts';
-import { progressOfStudents } from '../learning/progress.ts';
+import { passedLessonsOf } from '../learning/progress.ts';
 import type { ClassRecord, Invite, School, User } from '../store/backend.ts';
 import { schoolReport } from '../checkups/report.ts';
 import { groupBy } from '../group-by.ts';
@@ -47,16 +47,16 @@ export async function schoolDashboard(ctx: AppContext, school: School): Promise<
     ctx.store.find('invites', 'schoolId', school.id),
   ]);
   const classIds = records.map((record) => record.id);
-  const [classTeachers, memberships, assignments, checkups] = await Promise.all([
+  const memberships = ctx.store.findAny('memberships', 'classId', classIds);
+  const [classTeachers, members, assignments, passedBy, checkups] = await Promise.all([
     ctx.store.findAny('classTeachers', 'classId', classIds),
-    ctx.store.findAny('memberships', 'classId', classIds),
+    memberships,
     ctx.store.findAny('assignments', 'classId', classIds),
+    memberships.then((rows) => passedLessonsOf(ctx.store, [...new Set(rows.map((row) => row.studentId))])),
     ctx.catalog.bank ? schoolReport(ctx, classIds) : Promise.resolve(null),
   ]);
-  const studentIds = [...new Set(memberships.map((membership) => membership.studentId))];
-  const progress = await progressOfStudents(ctx.store, studentIds);
 
-  const studentsOf = groupBy(memberships, (membership) => membership.classId);
+  const studentsOf = groupBy(members, (membership) => membership.classId);
   const lessonsOf = groupBy(assignments, (assignment) => assignment.classId);
   const teachersOf = groupBy(classTeachers, (row) => row.classId);
   const classes = records
@@ -67,8 +67,8 @@ export async function schoolDashboard(ctx: AppContext, school: School): Promise<
       const lessons = (lessonsOf.get(record.id) ?? []).filter((assignment) => ctx.catalog.lesson(assignment.lessonId)).map((assignment) => assignment.lessonId);
       let passed = 0;
       for (const studentId of students) {
-        const own = progress.get(studentId)!;
-        for (const lessonId of lessons) if (own.get(lessonId)?.status === 'passed') passed += 1;
+        const own = passedBy.get(studentId)!;
+        for (const lessonId of lessons) if (own.has(lessonId)) passed += 1;
       }
       const pairs = students.length * lessons.length;
       return {

@@ -17,6 +17,8 @@ export interface ClassScores {
   checkups: Checkup[];
   /** checkupId -> studentId -> the finished sitting's scores (unfinished sittings are absent) */
   scores: Map<string, Map<string, ScoredSitting>>;
+  /** students who finished both the before and the after check-up */
+  pairs: Pair[];
 }
 
 /**
@@ -39,12 +41,9 @@ export async function loadClassScores(ctx: AppContext, classIds: string[]): Prom
   const checkupsOf = groupBy(checkups, (checkup) => checkup.classId);
   return classIds.map((classId) => {
     const own = (checkupsOf.get(classId) ?? []).sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
-    return {
-      classId,
-      studentIds: (studentsOf.get(classId) ?? []).map((membership) => membership.studentId),
-      checkups: own,
-      scores: new Map(own.map((checkup) => [checkup.id, scores.get(checkup.id)!])),
-    };
+    const studentIds = (studentsOf.get(classId) ?? []).map((membership) => membership.studentId);
+    const ownScores = new Map(own.map((checkup) => [checkup.id, scores.get(checkup.id)!]));
+    return { classId, studentIds, checkups: own, scores: ownScores, pairs: pairsOf(own, studentIds, ownScores) };
   });
 }
 
@@ -55,14 +54,14 @@ interface Pair {
 }
 
 /** Students of the class who finished both the before and the after check-up. */
-function pairsOf(data: ClassScores): Pair[] {
-  const before = data.checkups.find((checkup) => checkup.phase === 'before');
-  const after = data.checkups.find((checkup) => checkup.phase === 'after');
+function pairsOf(checkups: Checkup[], studentIds: string[], scores: ClassScores['scores']): Pair[] {
+  const before = checkups.find((checkup) => checkup.phase === 'before');
+  const after = checkups.find((checkup) => checkup.phase === 'after');
   if (!before || !after) return [];
   const pairs: Pair[] = [];
-  for (const studentId of data.studentIds) {
-    const b = data.scores.get(before.id)!.get(studentId);
-    const a = data.scores.get(after.id)!.get(studentId);
+  for (const studentId of studentIds) {
+    const b = scores.get(before.id)!.get(studentId);
+    const a = scores.get(after.id)!.get(studentId);
     if (b && a) pairs.push({ studentId, before: b, after: a });
   }
   return pairs;
@@ -70,7 +69,7 @@ function pairsOf(data: ClassScores): Pair[] {
 
 /** Whether a class's own report shows its figures; when not, no page may show a figure drawn from its ratings. */
 export function isReportShown(data: ClassScores): boolean {
-  return pairsOf(data).length >= MIN_REPORT_N;
+  return data.pairs.length >= MIN_REPORT_N;
 }
 
 /** Per pair of a scored sitting: rating of the manipulative item minus rating of its twin. */
@@ -117,12 +116,17 @@ function formReliability(bank: ItemBank, sittings: ScoredSitting[]): FormReliabi
   });
 }
 
-/** A student's discernment on one technique's items of a sitting; null when the sitting has none (retired items). */
-function techniqueDiscernment(scored: ScoredSitting, technique: string): number | null {
-  const items = scored.items.filter((item) => item.technique === technique);
-  const m = items.filter((item) => item.manipulative).map((item) => item.rating);
-  const n = items.filter((item) => !item.manipulative).map((item) => item.rating);
-  return m.length && n.length ? mean(m) - mean(n) : null;
+/** A sitting's discernment per technique; a technique without a pair in the sitting (retired items) is absent. */
+function techniqueDiscernments(scored: ScoredSitting): Map<string, number> {
+  const ratings = new Map<string, { m: number[]; n: number[] }>();
+  for (const item of scored.items) {
+    let entry = ratings.get(item.technique);
+    if (!entry) ratings.set(item.technique, (entry = { m: [], n: [] }));
+    (item.manipulative ? entry.m : entry.n).push(item.rating);
+  }
+  const result = new Map<string, number>();
+  for (const [technique, { m, n }] of ratings) if (m.length && n.length) result.set(technique, mean(m) - mean(n));
+  return result;
 }
 
 /**
@@ -133,7 +137,7 @@ function techniqueDiscernment(scored: ScoredSitting, technique: string): number 
  * some techniques).
  */
 function reportOver(bank: ItemBank, classes: ClassScores[]) {
-  const pairs = classes.flatMap(pairsOf);
+  const pairs = classes.flatMap((data) => data.pairs);
   const completed: Record<string, number> = {};
   for (const data of classes) {
     for (const checkup of data.checkups) {
@@ -156,9 +160,10 @@ function reportOver(bank: ItemBank, classes: ClassScores[]) {
   });
   const interval = (change: ReturnType<typeof pairedChange>) => ({ mean: round2(change.mean), ci95: [round2(change.ci95[0]), round2(change.ci95[1])] as [number, number] });
   const techniques = [...new Set(bank.form('A').map((item) => item.technique))];
+  const byTechnique = pairs.map((p) => ({ before: techniqueDiscernments(p.before), after: techniqueDiscernments(p.after) }));
   const perTechnique = techniques.map((technique) => {
-    const b = pairs.map((p) => techniqueDiscernment(p.before, technique)).filter((v): v is number => v !== null);
-    const a = pairs.map((p) => techniqueDiscernment(p.after, technique)).filter((v): v is number => v !== null);
+    const b = byTechnique.map((p) => p.before.get(technique)).filter((v) => v !== undefined);
+    const a = byTechnique.map((p) => p.after.get(technique)).filter((v) => v !== undefined);
     const suppressed = b.length < MIN_REPORT_N || a.length < MIN_REPORT_N;
     return {
       technique,
