@@ -27,6 +27,7 @@ import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { ClassFiguresCache } from './admin/class-figures.ts';
 import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,6 +56,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     help: helpContacts(config.dataDir),
     versions: new Versions(store),
     pages: new PageCache(),
+    figures: new ClassFiguresCache(),
   };
   // Another instance changed what some pages show: free those pages now (their
   // version check would refuse them anyway); after a lost change feed, free all.

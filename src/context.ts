@@ -6,6 +6,7 @@ import type { Throttles } from './accounts/throttles.ts';
 import type { HelpContacts } from './help.ts';
 import type { PageCache } from './http/page-cache.ts';
 import type { Versions } from './learning/versions.ts';
+import type { ClassFiguresCache } from './admin/class-figures.ts';
 
 export interface AppContext {
   config: Config;
@@ -18,4 +19,6 @@ export interface AppContext {
   /** change counters for what progress pages show */
   versions: Versions;
   pages: PageCache;
+  /** per class, the figures the school dashboard pools, kept until the class changes */
+  figures: ClassFiguresCache;
 }

@@ -126,6 +126,12 @@ describe('the admin dashboard', () => {
       assert.doesNotMatch(JSON.stringify(body), /hash-of|passwordHash|joinCode/, 'no invitation hash, password hash or join code');
       assert.equal(body.checkups.suppressed, true);
 
+      // Figures are kept per class until something in the class changes: a new pass shows at once.
+      await t.store.commit([passed(nine.studentIds[2], FIRST_LESSON, at)]);
+      const after = (await admin.get('/admin')).body.classes;
+      assert.equal(after.find((entry: { name: string }) => entry.name === 'Year 9').completion, 1);
+      assert.equal(after.find((entry: { name: string }) => entry.name === 'Year 10').completion, 0.25);
+
       // A teacher deactivated by the admin shows as such, with no button.
       const lily = await teacherOf(t, schoolId, 'ms-lily');
       const lilyRecord = (await t.store.get('users', lily.user!.id))!;
@@ -143,8 +149,9 @@ describe('the admin dashboard', () => {
       assert.ok(!page.text.includes(`action="/admin/teachers/${lily.user!.id}/deactivate"`), 'none for a deactivated one');
       assert.ok(!page.text.includes(`action="/admin/teachers/${admin.user!.id}/deactivate"`), 'none for the admin');
       assert.match(page.text, /<details class="confirm">/, 'the confirm step works without script');
-      assert.match(page.text, /<progress max="100" value="67" aria-label="Completion of Year 9">/);
-      assert.match(page.text, /67%/);
+      assert.match(page.text, /<progress max="100" value="100" aria-label="Completion of Year 9">/);
+      assert.match(page.text, /100%/);
+      assert.match(page.text, /<progress max="100" value="25" aria-label="Completion of Year 10">/);
       assert.match(page.text, /new history teacher/);
       assert.doesNotMatch(page.text, /deputy head/, 'a used invitation is not open');
       assert.doesNotMatch(page.text, /hash-of/);

@@ -1,9 +1,9 @@
 // The school at a glance for its admin: who teaches, the classes and how far
 // each has got, open invitations and the school-wide check-up result. Built
-// from one query per collection, never one per student: a district school
-// may hold thousands.
+// from one query per collection, never one per student (a district school
+// may hold thousands), and each class's figures are kept until it changes
+// (class-figures.ts).
 import type { AppContext } from '../context.ts';
-import { passedLessonsOf } from '../learning/progress.ts';
 import type { ClassRecord, Invite, School, User } from '../store/backend.ts';
 import { schoolReport } from '../checkups/report.ts';
 import { groupBy } from '../group-by.ts';
@@ -47,40 +47,25 @@ export async function schoolDashboard(ctx: AppContext, school: School): Promise<
     ctx.store.find('invites', 'schoolId', school.id),
   ]);
   const classIds = records.map((record) => record.id);
-  const memberships = ctx.store.findAny('memberships', 'classId', classIds);
-  const [classTeachers, members, assignments, passedBy, checkups] = await Promise.all([
-    ctx.store.findAny('classTeachers', 'classId', classIds),
-    memberships,
-    ctx.store.findAny('assignments', 'classId', classIds),
-    memberships.then((rows) => passedLessonsOf(ctx.store, [...new Set(rows.map((row) => row.studentId))])),
-    ctx.catalog.bank ? schoolReport(ctx, classIds) : Promise.resolve(null),
-  ]);
-
-  const studentsOf = groupBy(members, (membership) => membership.classId);
-  const lessonsOf = groupBy(assignments, (assignment) => assignment.classId);
+  const [classTeachers, figures] = await Promise.all([ctx.store.findAny('classTeachers', 'classId', classIds), ctx.figures.figuresOf(ctx, classIds)]);
+  const figuresOf = new Map(figures.map((entry) => [entry.classId, entry]));
   const teachersOf = groupBy(classTeachers, (row) => row.classId);
   const classes = records
     .sort((a, b) => a.name.localeCompare(b.name) || a.createdAt.localeCompare(b.createdAt))
     .map((record): DashboardClass => {
-      const students = (studentsOf.get(record.id) ?? []).map((membership) => membership.studentId);
-      // A lesson removed from the course since it was assigned cannot be passed any more: it does not count.
-      const lessons = (lessonsOf.get(record.id) ?? []).filter((assignment) => ctx.catalog.lesson(assignment.lessonId)).map((assignment) => assignment.lessonId);
-      let passed = 0;
-      for (const studentId of students) {
-        const own = passedBy.get(studentId)!;
-        for (const lessonId of lessons) if (own.has(lessonId)) passed += 1;
-      }
-      const pairs = students.length * lessons.length;
+      const { students, assignedLessons, passed } = figuresOf.get(record.id)!;
+      const pairs = students * assignedLessons;
       return {
         record,
         teacherIds: teachersOfClass(record, teachersOf.get(record.id) ?? []),
-        students: students.length,
-        assignedLessons: lessons.length,
+        students,
+        assignedLessons,
         passed,
         pairs,
         completion: pairs ? passed / pairs : null,
       };
     });
+  const checkups = ctx.catalog.bank ? schoolReport(ctx.catalog.bank, figures.map((entry) => entry.scores!)) : null;
 
   const teachers = users
     .filter((user) => user.role === 'teacher' || user.role === 'admin')

@@ -205,11 +205,10 @@ export async function classReport(ctx: AppContext, classId: string): Promise<Che
  * suppressed class adds nothing, so no difference between the school figure
  * and the shown classes' figures can recover its students' scores.
  */
-export async function schoolReport(ctx: AppContext, classIds: string[]) {
-  const classes = await loadClassScores(ctx, classIds);
+export function schoolReport(bank: ItemBank, classes: ClassScores[]) {
   const shown = classes.filter(isReportShown);
   return {
-    ...reportOver(bankOrThrow(ctx), shown),
+    ...reportOver(bank, shown),
     classesPooled: shown.length,
     /** classes with a check-up whose own report is suppressed (fewer than MIN_REPORT_N paired students) */
     classesLeftOut: classes.filter((data) => data.checkups.length > 0 && !isReportShown(data)).length,
