@@ -7,6 +7,8 @@ import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
 import { openStore } from './src/store/open.ts';
+import { issueSetupToken } from './src/schools/schools.ts';
+import { moveIntoOneSchool } from './src/schools/upgrade.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,9 +21,13 @@ async function main(): Promise<void> {
   const catalog = loadCatalog(root);
   const store = await openStore(config);
   let server: Server;
+  let setupToken: string | null;
   try {
     // Housekeeping: a full disk must not keep the server from starting (it refuses writes until there is space).
     await pruneExpiredSessions(store, now()).catch((error: Error) => console.error(`Expired sessions were not pruned: ${error.message}`));
+    const moved = await moveIntoOneSchool(store, now());
+    if (moved) console.log(`Accounts and classes from before schools moved into the school "${moved.name}"; its earliest teacher is now its admin.`);
+    setupToken = await issueSetupToken(store, now());
     const app = createApp({ config, store, catalog, now });
     server = await listen(createServer(app), config.port);
   } catch (error) {
@@ -49,6 +55,8 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const where = store.kind === 'postgres' ? 'data in PostgreSQL' : `data in ${config.dataDir}`;
   console.log(`FrameCheck is serving http://localhost:${port} (${where})`);
+  // One line a newcomer can open; the token works until the school exists.
+  if (setupToken) console.log(`Create your school: http://localhost:${port}/setup?token=${setupToken}`);
 }
 
 /** Resolves once listening; a port that is taken or not allowed is an error that says so. */

@@ -1,4 +1,4 @@
-// npm run demo: a demo school to walk through (a teacher, a class with
+// npm run demo: a demo school to walk through (its admin, a teacher, a class with
 // students and their attempts, a check-up before and after, a linked parent),
 // then the real server on it. Data goes to DATA_DIR (default ./demo-data),
 // which is wiped and re-made on every run.
@@ -48,16 +48,20 @@ const store = await EmbeddedBackend.open(config.dataDir);
 const now = new Date();
 const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000);
 const changes: StoreChange[] = [];
-const user = async (id: string, role: 'teacher' | 'student' | 'parent', username: string, displayName: string, password: string) => {
-  changes.push(put('users', { id, role, username, displayName, passwordHash: await hashPassword(password, config.passwordCost), mustChangePassword: false, createdAt: day(-40).toISOString() }));
+const SCHOOL = 'demo-school';
+changes.push(put('schools', { id: SCHOOL, name: 'Riverside Demo School', createdAt: day(-41).toISOString(), retention: { inactiveMonths: 12, archiveClassesAfter: null, lastRunAt: null } }));
+const user = async (id: string, role: 'admin' | 'teacher' | 'student' | 'parent', username: string, displayName: string, password: string) => {
+  changes.push(put('users', { id, role, schoolId: role === 'parent' ? null : SCHOOL, username, displayName, passwordHash: await hashPassword(password, config.passwordCost), mustChangePassword: false, createdAt: day(-40).toISOString() }));
 };
 
+await user('demo-a', 'admin', 'demo-admin', 'Mr Hale', 'demo-admin-pass');
 await user('demo-t', 'teacher', 'demo-teacher', 'Ms Rivera', 'demo-teacher-pass');
 await user('demo-p', 'parent', 'demo-parent', 'Sam’s mum', 'demo-parent-pass');
 const names = ['Sam', 'Aisha', 'Dmitri', 'Lena', 'Tomás', 'Priya', 'Kofi', 'Mei'];
 for (const [i, name] of names.entries()) await user(`demo-s${i}`, 'student', `demo-student-${i + 1}`, name, 'demo-student-pass');
 
-changes.push(put('classes', { id: 'demo-class', teacherId: 'demo-t', name: 'Year 9 PSHE (demo)', joinCode: 'RVR7K2', createdAt: day(-40).toISOString() }));
+changes.push(put('classes', { id: 'demo-class', schoolId: SCHOOL, teacherId: 'demo-t', name: 'Year 9 PSHE (demo)', joinCode: 'RVR7K2', createdAt: day(-40).toISOString() }));
+changes.push(put('classTeachers', { id: keys.classTeacher('demo-class', 'demo-t'), classId: 'demo-class', teacherId: 'demo-t', addedAt: day(-40).toISOString() }));
 const assigned = catalog.lessons.slice(0, 4);
 assigned.forEach((lesson, i) => {
   changes.push(put('assignments', { id: `demo-a${i}`, classId: 'demo-class', lessonId: lesson.id, due: day(-14 + i * 7).toISOString().slice(0, 10), createdAt: day(-30).toISOString() }));
@@ -114,6 +118,7 @@ await store.close();
 console.log(`
 FrameCheck demo school is ready in ${config.dataDir}.
 Log in at http://localhost:${config.port}/login with:
+  admin    demo-admin      / demo-admin-pass     (runs the school: invites teachers, exports or erases a student)
   teacher  demo-teacher    / demo-teacher-pass   (class "Year 9 PSHE (demo)", join code RVR7K2)
   student  demo-student-1  / demo-student-pass   (Sam; demo-student-2 ... demo-student-8 too)
   parent   demo-parent     / demo-parent-pass    (linked to Sam)

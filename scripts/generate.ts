@@ -64,17 +64,22 @@ export async function generate(store: StoreBackend, catalog: Catalog, options: G
     const quiz = catalog.quiz(lesson.id);
     if (quiz) batch.push(put('quizShapes', quizShape(quiz)));
   }
+  // One school holds everything generated, with an admin (admin0) who runs it.
+  const schoolId = 'school0';
+  batch.push(put('schools', { id: schoolId, name: 'Generated School', createdAt: iso(150), retention: { inactiveMonths: 12, archiveClassesAfter: null, lastRunAt: null } }));
+  batch.push(put('users', { id: 'a0', role: 'admin', schoolId, username: 'admin0', displayName: 'Admin 0', passwordHash: hash, mustChangePassword: false, createdAt: iso(150) }));
   let teacherId = '';
   for (let c = 0; c < options.classes; c++) {
     if (c % perTeacher === 0) {
       teacherId = `t${c / perTeacher}`;
       const username = `teacher${c / perTeacher}`;
       result.teachers.push(username);
-      batch.push(put('users', { id: teacherId, role: 'teacher', username, displayName: `Teacher ${c / perTeacher}`, passwordHash: hash, mustChangePassword: false, createdAt: iso(120) }));
+      batch.push(put('users', { id: teacherId, role: 'teacher', schoolId, username, displayName: `Teacher ${c / perTeacher}`, passwordHash: hash, mustChangePassword: false, createdAt: iso(120) }));
     }
     const classId = `c${c}`;
     result.classIds.push(classId);
-    batch.push(put('classes', { id: classId, teacherId, name: `Class ${c}`, joinCode: `J${String(c).padStart(5, '0')}`, createdAt: iso(100) }));
+    batch.push(put('classes', { id: classId, schoolId, teacherId, name: `Class ${c}`, joinCode: `J${String(c).padStart(5, '0')}`, createdAt: iso(100) }));
+    batch.push(put('classTeachers', { id: keys.classTeacher(classId, teacherId), classId, teacherId, addedAt: iso(100) }));
     lessons.forEach((lesson, index) => {
       batch.push(put('assignments', { id: `${classId}-a${index}`, classId, lessonId: lesson.id, due: iso(60 - index * 7).slice(0, 10), createdAt: iso(100) }));
     });
@@ -83,7 +88,7 @@ export async function generate(store: StoreBackend, catalog: Catalog, options: G
       const studentId = `s${c}-${s}`;
       const username = `student${c}-${s}`;
       result.students.push(username);
-      batch.push(put('users', { id: studentId, role: 'student', username, displayName: `Student ${c}-${s}`, passwordHash: hash, mustChangePassword: false, createdAt: iso(90) }));
+      batch.push(put('users', { id: studentId, role: 'student', schoolId, username, displayName: `Student ${c}-${s}`, passwordHash: hash, mustChangePassword: false, createdAt: iso(90) }));
       batch.push(put('memberships', { id: keys.membership(classId, studentId), classId, studentId, joinedAt: iso(90) }));
       const attempts = Math.round(options.attemptsPerStudent * (0.5 + rand()));
       for (let a = 0; a < attempts; a++) {

@@ -28,6 +28,7 @@ import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { ClassFiguresCache } from './admin/class-figures.ts';
+import { schoolRoutes } from './schools/routes.ts';
 import { versionKey } from './store/schema.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -128,6 +129,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
 
   app.use(homeRoutes(ctx));
   app.use(accountRoutes(ctx));
+  app.use(schoolRoutes(ctx));
   app.use(learningRoutes(ctx));
   app.use(classRoutes(ctx));
   app.use(familyRoutes(ctx));

@@ -23,6 +23,18 @@ export interface Config {
   databaseUrl: string | null;
   /** the PostgreSQL schema holding FrameCheck's tables (DATABASE_SCHEMA, default public) */
   databaseSchema: string;
+  /**
+   * SETUP_TOKEN: a district operator's token. Each POST /setup with it
+   * creates one more school with its admin. Null: only the one-time token
+   * printed at start-up creates the first school.
+   */
+  setupToken: string | null;
+  /**
+   * TEACHER_SIGNUP=open: anyone may sign up as a teacher of the first school
+   * (made if there is none) without an invitation. For a trial on one
+   * machine, never for a school: off by default.
+   */
+  teacherSignupOpen: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockStart: parseClockStart(env.FRAMECHECK_NOW),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databaseSchema: parseSchema(env.DATABASE_SCHEMA),
+    setupToken: parseSetupToken(env.SETUP_TOKEN),
+    teacherSignupOpen: parseTeacherSignup(env.TEACHER_SIGNUP),
   };
 }
 
@@ -50,6 +64,19 @@ function parseClockStart(value: string | undefined): Date | null {
     throw new Error(`FRAMECHECK_NOW must be an ISO time like 2027-03-01T09:00:00Z, got "${value}"`);
   }
   return start;
+}
+
+function parseSetupToken(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  // Anyone holding it can make a school: it must not be guessable.
+  if (value.length < 16) throw new Error('SETUP_TOKEN must be at least 16 characters long');
+  return value;
+}
+
+function parseTeacherSignup(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'invite') return false;
+  if (value === 'open') return true;
+  throw new Error(`TEACHER_SIGNUP must be "open" (a trial on one machine, unsafe for a school) or unset, got "${value}"`);
 }
 
 function parseSchema(value: string | undefined): string {

@@ -8,7 +8,7 @@ import { backupDataDir } from '../src/store/backup.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
 function user(id: string): User {
-  return { id, role: 'student', username: id, displayName: id, passwordHash: 'x', mustChangePassword: false, createdAt: '2027-01-01T00:00:00.000Z' };
+  return { id, role: 'student', schoolId: 's1', username: id, displayName: id, passwordHash: 'x', mustChangePassword: false, createdAt: '2027-01-01T00:00:00.000Z' };
 }
 
 test('a backup taken during writes and compactions holds every write acknowledged before it began', async () => {

@@ -116,17 +116,53 @@ export async function startApp(options: { dataDir?: string; schema?: string; now
       return startApp({ ...options, dataDir, schema, now: clock.now });
     },
   };
+  testApps.set(app, testApp);
   return testApp;
 }
 
 type Role = 'admin' | 'teacher' | 'student' | 'parent';
+
+/** Every app startApp made, so helpers given only the Express app can reach its store. */
+const testApps = new WeakMap<Express, TestApp>();
+
+/** The admin account of the school that teachers of a test app join unless a test says otherwise. */
+export const DEFAULT_ADMIN = 'school-admin';
+const defaultAdmins = new WeakMap<Express, Promise<Client>>();
+
+/** The signed-in admin of the app's default school (made at first use, found again after a restart). */
+export function defaultAdmin(app: Express): Promise<Client> {
+  let admin = defaultAdmins.get(app);
+  if (!admin) {
+    const t = testApps.get(app);
+    if (!t) throw new Error('defaultAdmin needs an app made by startApp');
+    admin = (async () => {
+      if ((await t.store.find('users', 'username', DEFAULT_ADMIN)).length) {
+        const client = new Client(app);
+        const response = await client.login(DEFAULT_ADMIN);
+        if (response.status !== 200) throw new Error(`admin login: ${response.status} ${JSON.stringify(response.body)}`);
+        return client;
+      }
+      return (await schoolWithAdmin(t, 'Hillside School', DEFAULT_ADMIN)).admin;
+    })();
+    defaultAdmins.set(app, admin);
+  }
+  return admin;
+}
+
+/** A one-time invitation code from an admin (the default school's unless another admin is given). */
+export async function invitation(app: Express, role: 'teacher' | 'admin' = 'teacher', admin?: Client): Promise<string> {
+  const by = admin ?? (await defaultAdmin(app));
+  const response = await by.post('/admin/invites', { role });
+  if (response.status !== 201) throw new Error(`invite: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.invite.code;
+}
 
 export class Client {
   readonly agent: ReturnType<typeof supertest.agent>;
   token = '';
   user: { id: string; role: Role; username: string; displayName: string } | null = null;
 
-  constructor(app: Express) {
+  constructor(readonly app: Express) {
     this.agent = supertest.agent(app);
   }
 
@@ -158,7 +194,12 @@ export class Client {
       .send({ _csrf: this.token, ...fields });
   }
 
+  /**
+   * Signs up through POST /signup. A teacher comes with an invitation from
+   * the default school's admin unless `extra` names an `invite` (even '').
+   */
   async signup(role: Role, username: string, extra: Record<string, string> = {}) {
+    if (role === 'teacher' && !('invite' in extra)) extra = { ...extra, invite: await invitation(this.app) };
     if (!this.token) await this.refreshToken();
     const response = await this.post('/signup', { role, username, password: 'a-long-secret-1', displayName: username, ...extra });
     if (response.status !== 201) throw new Error(`signup ${username}: ${response.status} ${JSON.stringify(response.body)}`);

@@ -13,6 +13,7 @@ import { openTestStore, STORE, tempDir } from './helpers.ts';
 const user = (id: string, username: string, role: User['role'] = 'student'): User => ({
   id,
   role,
+  schoolId: 's1',
   username,
   displayName: username,
   passwordHash: 'x',
@@ -37,7 +38,7 @@ describe(`store contract (${STORE.kind})`, () => {
   });
 
   test('reads what was committed: by id, by index, many, list and count', async () => {
-    await store.commit([put('users', user('u1', 'Alice')), put('users', user('u2', 'bob')), put('classes', { id: 'c1', teacherId: 't1', name: 'A', joinCode: 'ABC123', createdAt: 'x' })]);
+    await store.commit([put('users', user('u1', 'Alice')), put('users', user('u2', 'bob')), put('classes', { id: 'c1', schoolId: 's1', teacherId: 't1', name: 'A', joinCode: 'ABC123', createdAt: 'x' })]);
     assert.equal((await store.get('users', 'u1'))?.username, 'Alice');
     assert.equal(await store.get('users', 'nobody'), undefined);
     assert.deepEqual((await store.find('users', 'username', 'ALICE')).map((u) => u.id), ['u1']);
@@ -72,7 +73,7 @@ describe(`store contract (${STORE.kind})`, () => {
 
   test('usernames are unique without regard to case, and a refused commit changes nothing', async () => {
     await store.commit([put('users', user('u1', 'Sam'))]);
-    await assert.rejects(store.commit([put('classes', { id: 'c1', teacherId: 't', name: 'A', joinCode: 'J1', createdAt: 'x' }), put('users', user('u2', 'sAM'))]), (error) => isConflict(error, 'users.username'));
+    await assert.rejects(store.commit([put('classes', { id: 'c1', schoolId: 's1', teacherId: 't', name: 'A', joinCode: 'J1', createdAt: 'x' }), put('users', user('u2', 'sAM'))]), (error) => isConflict(error, 'users.username'));
     assert.equal(await store.get('classes', 'c1'), undefined, 'the rest of the batch was not applied');
     assert.equal(await store.count('users'), 1);
     // Renaming a record to its own name, or taking a freed name, is fine.
@@ -83,10 +84,11 @@ describe(`store contract (${STORE.kind})`, () => {
 
   test('every declared unique key is refused on both backends', async () => {
     const cases: [string, () => ReturnType<typeof put>[], () => ReturnType<typeof put>][] = [
-      ['classes.joinCode', () => [put('classes', { id: 'c1', teacherId: 't', name: 'A', joinCode: 'SAME', createdAt: 'x' })], () => put('classes', { id: 'c2', teacherId: 't', name: 'B', joinCode: 'SAME', createdAt: 'x' })],
+      ['classes.joinCode', () => [put('classes', { id: 'c1', schoolId: 's1', teacherId: 't', name: 'A', joinCode: 'SAME', createdAt: 'x' })], () => put('classes', { id: 'c2', schoolId: 's1', teacherId: 't', name: 'B', joinCode: 'SAME', createdAt: 'x' })],
       ['assignments.classLesson', () => [put('assignments', { id: 'a1', classId: 'c1', lessonId: 'l1', due: null, createdAt: 'x' })], () => put('assignments', { id: 'a2', classId: 'c1', lessonId: 'l1', due: null, createdAt: 'x' })],
       ['checkups.classPhase', () => [put('checkups', { id: 'k1', classId: 'c1', phase: 'before', due: null, createdAt: 'x' })], () => put('checkups', { id: 'k2', classId: 'c1', phase: 'before', due: null, createdAt: 'x' })],
       ['checkupSittings.checkupStudent', () => [put('checkupSittings', { id: 's1', checkupId: 'k1', studentId: 'u1', form: 'A', itemIds: [], startedAt: 'x' })], () => put('checkupSittings', { id: 's2', checkupId: 'k1', studentId: 'u1', form: 'A', itemIds: [], startedAt: 'x' })],
+      ['users.invite', () => [put('users', { ...user('t1', 'teacher-one', 'teacher'), inviteId: 'hash1' })], () => put('users', { ...user('t2', 'teacher-two', 'teacher'), inviteId: 'hash1' })],
       ['checkupResponses.item', () => [put('checkupResponses', { id: 'r1', checkupId: 'k1', studentId: 'u1', itemId: 'i1', manipulative: 1, confidence: 1, at: 'x' })], () => put('checkupResponses', { id: 'r2', checkupId: 'k1', studentId: 'u1', itemId: 'i1', manipulative: 2, confidence: 2, at: 'x' })],
     ];
     for (const [name, first, second] of cases) {

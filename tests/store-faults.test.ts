@@ -11,7 +11,7 @@ import { FaultyFs } from './faulty-fs.ts';
 import { tempDir } from './helpers.ts';
 
 function user(id: string, username = id, displayName = `Name ${id}`): User {
-  return { id, role: 'student', username, displayName, passwordHash: 'x', mustChangePassword: false, createdAt: '2027-01-01T00:00:00.000Z' };
+  return { id, role: 'student', schoolId: 's1', username, displayName, passwordHash: 'x', mustChangePassword: false, createdAt: '2027-01-01T00:00:00.000Z' };
 }
 
 function filesText(dir: string): string {
@@ -187,7 +187,7 @@ describe('compaction on a misbehaving disk', () => {
     assert.deepEqual(manifest(dir), before, 'the manifest is as it was');
     assert.ok(existsSync(path.join(dir, `journal-${before.generation}.jsonl`)), 'the journal with the changes is kept');
     // A later change elsewhere, then a compaction that succeeds: it must still write the users' shards.
-    await store.commit([put('classes', { id: 'k1', teacherId: 'old0', name: 'Year 9', joinCode: 'ABC123', createdAt: 'x' })]);
+    await store.commit([put('classes', { id: 'k1', schoolId: 's1', teacherId: 'old0', name: 'Year 9', joinCode: 'ABC123', createdAt: 'x' })]);
     await store.compact();
     await store.close();
     await reopened(dir, (again) => {
@@ -239,7 +239,7 @@ describe('compaction on a misbehaving disk', () => {
     const { dir, fs, store } = await faultyStore();
     await store.commit([put('users', user('u', 'durable-name'))]);
     await store.compact();
-    await store.commit([put('classes', { id: 'k1', teacherId: 'u', name: 'Year 9', joinCode: 'ABC123', createdAt: 'x' })]);
+    await store.commit([put('classes', { id: 'k1', schoolId: 's1', teacherId: 'u', name: 'Year 9', joinCode: 'ABC123', createdAt: 'x' })]);
     await store.commit([put('users', user('u', 'durable-name-2'))]);
     const shardGate = fs.hold('write', /shards[/\\]classes-/); // holds the compaction before it takes the users' shard
     const compaction = store.compact();

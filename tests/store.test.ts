@@ -7,7 +7,7 @@ import { readJournal } from '../src/store/journal.ts';
 import { tempDir } from './helpers.ts';
 
 function user(id: string, username = id): User {
-  return { id, role: 'student', username, displayName: `Name ${id}`, passwordHash: 'x', mustChangePassword: false, createdAt: '2027-01-01T00:00:00.000Z' };
+  return { id, role: 'student', schoolId: 's1', username, displayName: `Name ${id}`, passwordHash: 'x', mustChangePassword: false, createdAt: '2027-01-01T00:00:00.000Z' };
 }
 
 function filesText(dir: string): string {

@@ -6,6 +6,7 @@ import { insert, isConflict, put, remove, type Role, type User } from '../store/
 import { keys } from '../store/keys.ts';
 import { hashCost, hashPassword, passwordProblem, unusableHash, verifyPassword } from './passwords.ts';
 import type { Requester } from './throttles.ts';
+import { openInvite, trialSchool, useInvite } from '../schools/schools.ts';
 
 export interface PublicUser {
   id: string;
@@ -32,44 +33,80 @@ export interface SignupInput {
   password: string;
   displayName: string;
   classCode?: string;
+  /** a one-time invitation code: how a teacher (or admin) joins a school */
+  invite?: string;
+}
+
+/**
+ * Where a new account belongs and what it is: a teacher by invitation only
+ * (its school and role), a student in the school of the class they join,
+ * a parent in no school.
+ */
+async function placeOf(ctx: AppContext, input: SignupInput, requester: Requester) {
+  if (input.invite && input.role !== 'teacher') throw invalid('Only teachers sign up with an invitation.', 'invite');
+  if (input.classCode && input.role !== 'student') throw invalid('Only student accounts join a class with a code.', 'classCode');
+  if (input.role === 'teacher') {
+    if (input.invite) {
+      const invite = await openInvite(ctx, requester, input.invite);
+      return { role: invite.role as Role, schoolId: invite.schoolId, invite };
+    }
+    if (!ctx.config.teacherSignupOpen) throw new HttpError(403, 'Teachers join FrameCheck with an invitation from their school admin. Ask them for an invitation code.', 'invite');
+    return { role: 'teacher' as Role, schoolId: (await trialSchool(ctx)).id, invite: undefined };
+  }
+  if (input.role === 'student' && input.classCode) {
+    const classRecord = await guessClassCode(ctx, requester, input.classCode, null);
+    return { role: input.role, schoolId: classRecord.schoolId, classRecord };
+  }
+  return { role: input.role, schoolId: null };
 }
 
 export async function signUp(ctx: AppContext, input: SignupInput, requester: Requester): Promise<User> {
   await ctx.throttles.signups.take(requester.address);
   const problem = passwordProblem(input.password);
   if (problem) throw invalid(`Password: ${problem}.`, 'password');
-  if (input.classCode && input.role !== 'student') throw invalid('Only student accounts join a class with a code.', 'classCode');
-  const classRecord = input.classCode ? await guessClassCode(ctx, requester, input.classCode) : undefined;
+  const place = await placeOf(ctx, input, requester);
   const taken = () => conflict('That username is taken. Try another one.', 'username');
   if (await findUserByName(ctx, input.username)) throw taken();
   const passwordHash = await hashPassword(input.password, ctx.config.passwordCost);
-  const now = ctx.now().toISOString();
+  const at = ctx.now();
+  const now = at.toISOString();
   const user: User = {
     id: newId(),
-    role: input.role,
+    role: place.role,
+    schoolId: place.schoolId,
     username: input.username,
     displayName: input.displayName,
     passwordHash,
     mustChangePassword: false,
     createdAt: now,
+    ...('invite' in place && place.invite ? { inviteId: place.invite.id } : {}),
   };
   const changes = [insert('users', user)];
-  if (classRecord) {
-    changes.push(put('memberships', { id: keys.membership(classRecord.id, user.id), classId: classRecord.id, studentId: user.id, joinedAt: now }));
+  if ('invite' in place && place.invite) changes.push(...useInvite(place.invite, user, at));
+  if ('classRecord' in place && place.classRecord) {
+    changes.push(put('memberships', { id: keys.membership(place.classRecord.id, user.id), classId: place.classRecord.id, studentId: user.id, joinedAt: now }));
   }
   try {
     await ctx.store.commit(changes);
   } catch (error) {
     // Another signup, here or on another instance, took the name while we hashed.
     if (isConflict(error, 'users.username')) throw taken();
+    // ...or the same invitation: it makes one account.
+    if (isConflict(error, 'users.invite')) throw invalid('That invitation has been used already. Ask your school admin for a new one.', 'invite');
     throw error;
   }
   return user;
 }
 
-/** The class a typed join code opens; wrong guesses are counted and slowed down (422 when unknown, 429 when too many). */
-export async function guessClassCode(ctx: AppContext, requester: Requester, code: string) {
-  const record = await ctx.throttles.joinCodes.guess(requester, 'classCode', async () => (await ctx.store.find('classes', 'joinCode', normaliseCode(code)))[0]);
+/**
+ * The class a typed join code opens for a student of `schoolId` (null: a
+ * student in no school yet). Wrong guesses are counted and slowed down (422
+ * when unknown, 429 when too many); a class of another school is unknown.
+ */
+export async function guessClassCode(ctx: AppContext, requester: Requester, code: string, schoolId: string | null) {
+  const record = await ctx.throttles.joinCodes.guess(requester, 'classCode', async () =>
+    (await ctx.store.find('classes', 'joinCode', normaliseCode(code))).find((candidate) => schoolId === null || candidate.schoolId === schoolId),
+  );
   if (!record) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
   return record;
 }

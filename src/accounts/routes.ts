@@ -1,16 +1,15 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { csrf } from '../http/csrf.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
-import { SIGNED_IN_AGE_MS } from '../http/sessions.ts';
+import { startSession } from './sign-in.ts';
 import { atLeast, atMost, parseBody, requiredText, text } from '../http/validate.ts';
 import { requesterOf } from './throttles.ts';
-import type { User } from '../store/backend.ts';
 import { changePassword, logIn, presentUser, signUp } from './accounts.ts';
 
-const username = text()
+export const username = text()
   .trim()
   .min(3, atLeast(3))
   .max(32, atMost(32))
@@ -22,6 +21,7 @@ const signupSchema = z.object({
   password: text().max(200, atMost(200)),
   displayName: requiredText(60),
   classCode: text().trim().max(20, atMost(20)).optional().transform((code) => code || undefined),
+  invite: text().trim().max(40, atMost(40)).optional().transform((code) => code || undefined),
 });
 
 const loginSchema = z.object({
@@ -33,16 +33,6 @@ const passwordSchema = z.object({
   password: text().max(200, atMost(200)).optional(),
   newPassword: text().max(200, atMost(200)),
 });
-
-/** A new session id at every sign-in (no fixation), with a fresh CSRF token. */
-async function startSession(req: Request, user: User): Promise<string> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
-  req.session.userId = user.id;
-  req.session.cookie.maxAge = SIGNED_IN_AGE_MS;
-  const token = csrf.generateToken(req, true);
-  await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
-  return token;
-}
 
 /** Only local paths, so a crafted link cannot send someone elsewhere after login. */
 function safeNext(value: unknown): string {
@@ -58,7 +48,7 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.get('/signup', (req, res) => {
     const role = ['teacher', 'student', 'parent'].includes(String(req.query.role)) ? String(req.query.role) : 'student';
-    reply(req, res, 'accounts/signup', { title: 'Create an account', values: { role, classCode: req.query.code ?? '' } }, { roles: ['teacher', 'student', 'parent'] });
+    reply(req, res, 'accounts/signup', { title: 'Create an account', values: { role, classCode: req.query.code ?? '', invite: req.query.invite ?? '' } }, { roles: ['teacher', 'student', 'parent'] });
   });
 
   router.post('/signup', async (req, res) => {

@@ -98,7 +98,7 @@ function pairKey(username: string, address: string): string {
   return `${username.toLowerCase()}@${address}`;
 }
 
-/** Wrong guesses of one kind of code (class join codes, parent codes). */
+/** Wrong guesses of one kind of code (class join codes, parent codes, invitations). */
 export class CodeThrottle {
   private readonly sessions: GrowingDelay;
   private readonly addresses: GrowingDelay;
@@ -155,12 +155,14 @@ export class Throttles {
   readonly logins: LoginThrottle;
   readonly joinCodes: CodeThrottle;
   readonly parentCodes: CodeThrottle;
+  readonly invites: CodeThrottle;
   readonly signups: SignupThrottle;
 
   constructor(limiters = new Limiters()) {
     this.logins = new LoginThrottle(limiters);
     this.joinCodes = new CodeThrottle(limiters, 'join-code', 'wrong class codes');
     this.parentCodes = new CodeThrottle(limiters, 'parent-code', 'wrong codes');
+    this.invites = new CodeThrottle(limiters, 'invite', 'wrong invitation codes');
     this.signups = new SignupThrottle(limiters);
   }
 }

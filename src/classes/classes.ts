@@ -4,7 +4,7 @@ import { forbidden, invalid, notFound } from '../http/errors.ts';
 import { newId, randomCode } from '../ids.ts';
 import { decodeAnswers } from '../learning/answer-codec.ts';
 import { attemptsOf, isOverdue, NOT_STARTED, progressOfStudents, today, type LessonProgress } from '../learning/progress.ts';
-import { insert, isConflict, put, remove, type Assignment, type ClassRecord, type User } from '../store/backend.ts';
+import { insert, isConflict, put, remove, type Assignment, type ClassRecord, type StoreChange, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
 
 const JOIN_CODE_LENGTH = 6;
@@ -13,11 +13,11 @@ const JOIN_CODE_LENGTH = 6;
  * Saves the class with a fresh join code, drawing again if another class
  * (on any instance) holds the code already: the store's unique key decides.
  */
-async function saveWithNewCode(ctx: AppContext, record: Omit<ClassRecord, 'joinCode'>): Promise<ClassRecord> {
+async function saveWithNewCode(ctx: AppContext, record: Omit<ClassRecord, 'joinCode'>, alongside: StoreChange[] = []): Promise<ClassRecord> {
   for (;;) {
     const withCode = { ...record, joinCode: randomCode(JOIN_CODE_LENGTH) };
     try {
-      await ctx.store.commit([put('classes', withCode)]);
+      await ctx.store.commit([put('classes', withCode), ...alongside]);
       return withCode;
     } catch (error) {
       if (!isConflict(error, 'classes.joinCode')) throw error;
@@ -25,8 +25,13 @@ async function saveWithNewCode(ctx: AppContext, record: Omit<ClassRecord, 'joinC
   }
 }
 
+/** A class of the teacher's school, taught by them (the first of its teachers). */
 export async function createClass(ctx: AppContext, teacher: User, name: string): Promise<ClassRecord> {
-  return saveWithNewCode(ctx, { id: newId(), teacherId: teacher.id, name, createdAt: ctx.now().toISOString() });
+  const id = newId();
+  const at = ctx.now().toISOString();
+  return saveWithNewCode(ctx, { id, schoolId: teacher.schoolId!, teacherId: teacher.id, name, createdAt: at }, [
+    insert('classTeachers', { id: keys.classTeacher(id, teacher.id), classId: id, teacherId: teacher.id, addedAt: at }),
+  ]);
 }
 
 /** A new code; the old one stops working at once. */
@@ -41,13 +46,15 @@ export async function regenerateJoinCode(ctx: AppContext, record: ClassRecord): 
 export async function classForTeacher(ctx: AppContext, user: User, classId: string): Promise<ClassRecord> {
   const record = await ctx.store.get('classes', classId);
   if (!record) throw notFound();
-  if (user.role === 'teacher' && record.teacherId === user.id) return record;
+  if (user.role === 'teacher' && (await ctx.store.get('classTeachers', keys.classTeacher(classId, user.id)))) return record;
   if (user.role === 'student' && (await ctx.store.get('memberships', keys.membership(classId, user.id)))) throw forbidden('Only the class teacher can see this page.');
   throw notFound();
 }
 
+/** The classes a teacher teaches, their own and those they co-teach, oldest first. */
 export async function classesOfTeacher(ctx: AppContext, teacherId: string): Promise<ClassRecord[]> {
-  return (await ctx.store.find('classes', 'teacherId', teacherId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const taught = await ctx.store.find('classTeachers', 'teacherId', teacherId);
+  return (await ctx.store.getMany('classes', taught.map((row) => row.classId))).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 export async function studentsOf(ctx: AppContext, classId: string): Promise<User[]> {
@@ -95,11 +102,16 @@ export async function unassignLesson(ctx: AppContext, classId: string, assignmen
   await ctx.store.commit([remove('assignments', assignmentId)]);
 }
 
+/** Joins a class of the student's school; a student in no school yet joins the class's school with it. */
 export async function joinClass(ctx: AppContext, student: User, record: ClassRecord): Promise<void> {
   const id = keys.membership(record.id, student.id);
   if (await ctx.store.get('memberships', id)) return;
+  const fresh = student.schoolId ? undefined : await ctx.store.get('users', student.id);
   try {
-    await ctx.store.commit([insert('memberships', { id, classId: record.id, studentId: student.id, joinedAt: ctx.now().toISOString() })]);
+    await ctx.store.commit([
+      insert('memberships', { id, classId: record.id, studentId: student.id, joinedAt: ctx.now().toISOString() }),
+      ...(fresh ? [put('users', { ...fresh, schoolId: record.schoolId })] : []),
+    ]);
   } catch (error) {
     if (!isConflict(error)) throw error; // joined twice at once: once is enough
   }

@@ -149,8 +149,9 @@ export function classRoutes(ctx: AppContext): Router {
   router.post('/join', requireUser('student'), async (req, res) => {
     formPage(res, 'classes/join', { title: 'Join a class' });
     const { classCode } = parseBody(joinSchema, req);
-    const record = await guessClassCode(ctx, requesterOf(req), classCode);
-    await joinClass(ctx, currentUser(req), record);
+    const me = currentUser(req);
+    const record = await guessClassCode(ctx, requesterOf(req), classCode, me.schoolId);
+    await joinClass(ctx, me, record);
     if (wantsJson(req)) res.json({ class: { id: record.id, name: record.name } });
     else res.redirect(303, '/');
   });

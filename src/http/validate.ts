@@ -30,6 +30,10 @@ function label(field: string): string {
     role: 'Account type',
     confirm: 'Username to confirm',
     itemId: 'Item',
+    token: 'Setup code',
+    schoolName: 'School name',
+    invite: 'Invitation code',
+    note: 'Note',
   };
   return names[field] ?? field;
 }

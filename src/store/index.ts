@@ -22,6 +22,7 @@ const SHARDS: Record<CollectionName, number> = {
   schools: 1,
   classTeachers: 8,
   invites: 2,
+  setupTokens: 1,
   auditEvents: 8,
   users: 16,
   sessions: 16,

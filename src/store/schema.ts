@@ -10,7 +10,8 @@ export const INDEXED = {
   schools: [],
   classTeachers: ['classId', 'teacherId'],
   invites: ['schoolId'],
-  auditEvents: ['schoolId'],
+  setupTokens: [],
+  auditEvents: ['schoolId', 'targetUserId'],
   users: ['username', 'schoolId'],
   sessions: ['userId'],
   classes: ['teacherId', 'joinCode', 'schoolId'],
@@ -59,6 +60,7 @@ export const UNIQUE_KEYS = {
   'checkupResponses.item': { collection: 'checkupResponses', fields: ['checkupId', 'studentId', 'itemId'] },
   'parentLinks.parentStudent': { collection: 'parentLinks', fields: ['parentId', 'studentId'] },
   'researchIds.classStudent': { collection: 'researchIds', fields: ['classId', 'studentId'] },
+  'users.invite': { collection: 'users', fields: ['inviteId'] },
   'classTeachers.classTeacher': { collection: 'classTeachers', fields: ['classId', 'teacherId'] },
 } as const satisfies Record<string, UniqueKey>;
 

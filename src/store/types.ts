@@ -28,8 +28,13 @@ export interface RetentionPolicy {
 export interface User {
   id: string;
   role: Role;
-  /** the school this account belongs to; null for parents (optional only while accounts from before schools are moved into one) */
-  schoolId?: string | null;
+  /**
+   * the school this account belongs to; null for parents, and for a student
+   * who signed up without a class code until they join a class
+   */
+  schoolId: string | null;
+  /** the hash of the invitation this account was made with: an invitation makes one account (unique key users.invite) */
+  inviteId?: string;
   /** set when the school's admin deactivated a teacher: no login, no session */
   deactivatedAt?: string | null;
   username: string;
@@ -49,8 +54,7 @@ export interface SessionRecord {
 
 export interface ClassRecord {
   id: string;
-  /** optional only while classes from before schools are moved into one */
-  schoolId?: string;
+  schoolId: string;
   /** the teacher who created the class; who teaches it is in classTeachers */
   teacherId: string;
   name: string;
@@ -79,6 +83,13 @@ export interface Invite {
   expiresAt: string;
   usedAt: string | null;
   usedBy: string | null;
+}
+
+/** The one-time token `npm start` prints while there is no school; only its hash is kept. */
+export interface SetupToken {
+  /** sha-256 of the token */
+  id: string;
+  createdAt: string;
 }
 
 /**
@@ -264,6 +275,7 @@ export interface Collections {
   schools: School;
   classTeachers: ClassTeacher;
   invites: Invite;
+  setupTokens: SetupToken;
   auditEvents: AuditEvent;
   users: User;
   sessions: SessionRecord;
