@@ -20,10 +20,11 @@ export const ERASED_STUDENT = 'a student account';
 
 /**
  * Secrets, not data about the student, and the export is a file that leaves
- * the platform: session cookies, and unused parent codes (anyone holding one
- * could link to the student as their parent).
+ * the platform: session cookies, unused parent codes (anyone holding one
+ * could link to the student as their parent), and login slips of a roster
+ * import (a one-time password, sealed or not, is a secret).
  */
-const NOT_EXPORTED = new Set<string>(['sessions', 'parentCodes']);
+const NOT_EXPORTED = new Set<string>(['sessions', 'parentCodes', 'rosterSlips']);
 
 /** Everything stored about the student, as the admin downloads it (recorded in the audit log). */
 export async function exportStudentData(ctx: AppContext, admin: User, student: User) {
