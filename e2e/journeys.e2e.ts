@@ -25,6 +25,7 @@ const state = {
   secondPercent: 0,
   studentId: '',
   due: '',
+  inviteCode: '',
   teacher: undefined as Page | undefined,
   student: undefined as Page | undefined,
 };
@@ -96,6 +97,27 @@ test('anonymous pages: landing, help, about, privacy, log in, sign up', { timeou
   await page.context().close();
 });
 
+test('a newcomer opens the printed setup link, creates the school, and invites a teacher', { timeout: 120_000 }, async () => {
+  for (let i = 0; i < 50 && !/setup\?token=/.test(site.server.output()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const link = /http:\/\/localhost:\d+(\/setup\?token=[\w-]+)/.exec(site.server.output());
+  assert.ok(link, 'npm start printed the setup link');
+  const page = await site.newPage();
+  await go(page, link[1]);
+  await site.check(page, 'set up the school');
+  await page.fill('#field-schoolName', 'Hillside Academy');
+  await page.fill('#field-displayName', 'Mr Hale');
+  await page.fill('#field-username', 'head-admin');
+  await page.fill('#field-password', PASSWORD);
+  await clickThrough(page, 'main button[type="submit"]');
+  // The admin is signed in; invitations are made with POST /admin/invites.
+  const session = await (await page.request.get(site.url('/session'), { headers: { Accept: 'application/json' } })).json();
+  assert.equal(session.user.role, 'admin');
+  const invite = await page.request.post(site.url('/admin/invites'), { headers: { Accept: 'application/json', 'X-CSRF-Token': session.csrfToken }, data: { role: 'teacher', note: 'Ms Okafor' } });
+  assert.equal(invite.status(), 201);
+  state.inviteCode = (await invite.json()).invite.code;
+  await page.context().close();
+});
+
 test('a teacher signs up, creates a class and assigns two lessons, one with a due date', { timeout: 120_000 }, async () => {
   const page = await site.newPage();
   state.teacher = page;
@@ -114,6 +136,7 @@ test('a teacher signs up, creates a class and assigns two lessons, one with a du
   assert.equal(await page.inputValue('#field-username'), TEACHER.username, 'what was typed is kept');
   await site.check(page, 'sign up with an error');
   await page.fill('#field-password', PASSWORD);
+  await page.fill('#field-invite', state.inviteCode);
   await clickThrough(page, 'main button[type="submit"]');
   assert.equal(page.url(), site.url('/'));
   assert.match(await text(page, 'h1'), /Your classes/);

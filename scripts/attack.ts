@@ -155,11 +155,18 @@ export async function timeFailedLogins(base: string, knownUsername: string, samp
   return { samples, knownMedianMs, unknownMedianMs, ratio: knownMedianMs / unknownMedianMs };
 }
 
+/** The operator token the attacked server is started with, so the attack can make its school. */
+export const ATTACK_SETUP_TOKEN = 'attack-operator-setup-token-0123456789';
+
 export async function attack(base: string, options: { seconds: number; timingSamples: number }): Promise<AttackReport> {
   const { seconds } = options;
-  // The school: a teacher, a class, and the student under attack.
+  // The school: its admin, a teacher (by invitation), a class, and the student under attack.
+  const admin = await new AttackClient(base, '198.51.100.1').fresh();
+  const school = await admin.request('POST', '/setup', { token: ATTACK_SETUP_TOKEN, schoolName: 'Target School', username: 'target-admin', password: 'a-long-secret-1', displayName: 'Admin' });
+  if (school.status !== 201) throw new Error(`setup: ${school.status} ${JSON.stringify(school.body)}`);
+  const invite: string = (await admin.request('POST', '/admin/invites', { role: 'teacher' })).body.invite.code;
   const teacher = new AttackClient(base, '198.51.100.1');
-  await teacher.signup({ role: 'teacher', username: 'ms-target', displayName: 'Ms Target' });
+  await teacher.signup({ role: 'teacher', username: 'ms-target', displayName: 'Ms Target', invite });
   const created = await teacher.request('POST', '/classes', { name: 'Year 9' });
   const joinCode: string = created.body.class.joinCode;
   const victim = new AttackClient(base, '198.51.100.2');
@@ -254,7 +261,7 @@ export function describeReport(report: AttackReport): string {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const seconds = Number(process.argv[2] ?? 10);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'framecheck-attack-'));
-  const server = await spawnServer('server.ts', { DATA_DIR: dataDir, TRUST_PROXY: 'true' });
+  const server = await spawnServer('server.ts', { DATA_DIR: dataDir, TRUST_PROXY: 'true', SETUP_TOKEN: ATTACK_SETUP_TOKEN });
   try {
     console.log(describeReport(await attack(server.url, { seconds, timingSamples: 30 })));
   } finally {

@@ -30,6 +30,8 @@ import { rosterBodyParsers, rosterRoutes } from './roster/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { retentionRoutes } from './retention/routes.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { ClassFiguresCache } from './admin/class-figures.ts';
 import { schoolRoutes } from './schools/routes.ts';
 import { versionKey } from './store/schema.ts';
 import { startLtiServices } from './lti/services-runtime.ts';
@@ -62,6 +64,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     help: helpContacts(config.dataDir),
     versions: new Versions(store),
     pages: new PageCache(),
+    figures: new ClassFiguresCache(),
   };
   const ctx: AppContext = Object.assign(base, { lti: undefined as unknown as AppContext['lti'] });
   ctx.lti = startLtiServices(ctx);
@@ -151,6 +154,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(auditRoutes(ctx));
   app.use(retentionRoutes(ctx));
   app.use(ltiRoutes(ctx));
+  app.use(adminRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

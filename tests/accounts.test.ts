@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, FIRST_LESSON, signedUp, startApp, type TestApp } from './helpers.ts';
+import { Client, defaultAdmin, FIRST_LESSON, signedUp, startApp, type TestApp } from './helpers.ts';
 import { classWith, parseCsv } from './more-helpers.ts';
 import { toCsv } from '../src/classes/csv.ts';
 
@@ -312,7 +312,7 @@ describe('accounts: input at the edge, sessions and private pages', () => {
       'class page': await teacher.page(`/classes/${classId}`),
       'student page': await teacher.page(`/classes/${classId}/students/${studentId}`),
       'progress CSV': await teacher.agent.get(`/classes/${classId}/progress.csv`),
-      'student export': await teacher.agent.get(`/classes/${classId}/students/${studentId}/export`),
+      'student export': await (await defaultAdmin(t.app)).post(`/admin/students/${studentId}/export`),
       'parent code': await students[0].form('/parent-code'),
       'reset slip': await teacher.form(`/classes/${classId}/students/${studentId}/reset-password`),
       'an error page': await teacher.page('/classes/nope'),
@@ -365,7 +365,7 @@ describe('accounts: input at the edge, sessions and private pages', () => {
     const raw = made.body.code.replace('-', '');
     const studentId = students[0].user!.id;
     const pages = [
-      await teacher.agent.get(`/classes/${classId}/students/${studentId}/export`),
+      await (await defaultAdmin(teacher.app)).post(`/admin/students/${studentId}/export`),
       await teacher.get(`/classes/${classId}/students/${studentId}`),
       await teacher.page(`/classes/${classId}/students/${studentId}`),
       await teacher.get(`/classes/${classId}`),

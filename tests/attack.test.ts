@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { tempDir } from './helpers.ts';
 import { exitOf, startServer, type ServerProcess } from './server-process.ts';
-import { AttackClient, attack, describeReport, timeFailedLogins } from '../scripts/attack.ts';
+import { ATTACK_SETUP_TOKEN, AttackClient, attack, describeReport, timeFailedLogins } from '../scripts/attack.ts';
 
 describe('attack on the real server', () => {
   let server: ServerProcess;
   let dataDir: string;
   before(async () => {
     dataDir = tempDir('framecheck-attack-');
-    server = await startServer(dataDir, { TRUST_PROXY: 'true' });
+    server = await startServer(dataDir, { TRUST_PROXY: 'true', SETUP_TOKEN: ATTACK_SETUP_TOKEN });
   });
   after(async () => {
     server.child.kill('SIGTERM');

@@ -267,19 +267,19 @@ describe('check-up routes', () => {
   test('a sitting taken with the retired items (before issue 11) still shows, scores and exports', async () => {
     const t = await startApp();
     try {
-      const { teacher, classId, students } = await classroom(t.app, ['old-timer']);
+      const { teacher, classId, students } = await classroom(t.app, ['old-timer', 'old-b', 'old-c', 'old-d', 'old-e']);
       const checkup = (await teacher.post(`/classes/${classId}/checkups`, { phase: 'before' })).body.checkup;
-      const student = students[0].user!.id;
       const bank = catalog().bank!;
       const retired = [...bank.items.values()].filter((item) => item.retired && item.form === 'A');
       assert.equal(retired.length, 16, 'the old form A');
       const at = new Date().toISOString();
-      await t.store.commit([
-        put('checkupSittings', { id: `${checkup.id}:${student}`, checkupId: checkup.id, studentId: student, form: 'A', itemIds: retired.map((item) => item.id), startedAt: at }),
-        ...retired.map((item) =>
-          put('checkupResponses', { id: `${checkup.id}:${student}:${item.id}`, checkupId: checkup.id, studentId: student, itemId: item.id, manipulative: item.manipulative ? 6 : 2, confidence: 4, at }),
+      const sitting = (checkupId: string, studentId: string, items: typeof retired) => [
+        put('checkupSittings', { id: `${checkupId}:${studentId}`, checkupId, studentId, form: items[0].form, itemIds: items.map((item) => item.id), startedAt: at }),
+        ...items.map((item) =>
+          put('checkupResponses', { id: `${checkupId}:${studentId}:${item.id}`, checkupId, studentId, itemId: item.id, manipulative: item.manipulative ? 6 : 2, confidence: 4, at }),
         ),
-      ]);
+      ];
+      for (const { user } of students) await t.store.commit(sitting(checkup.id, user!.id, retired));
       const result = await students[0].get(`/checkups/${checkup.id}/result`);
       assert.equal(result.status, 200);
       assert.equal(result.body.result.discernment, 4);
@@ -287,8 +287,14 @@ describe('check-up routes', () => {
       const page = await students[0].page(`/checkups/${checkup.id}/result`);
       assert.equal(page.status, 200);
       assert.ok(page.text.includes(retired[0].explanation.slice(0, 40).replace(/'/g, '&#39;').replace(/"/g, '&#34;')) || page.text.includes(retired[0].explanation.slice(0, 20)));
+      // The item-level data comes once the class result does (five students with before and after).
+      assert.equal((await teacher.agent.get(`/classes/${classId}/checkup.csv`)).status, 409);
+      const after = (await teacher.post(`/classes/${classId}/checkups`, { phase: 'after' })).body.checkup;
+      for (const { user } of students) await t.store.commit(sitting(after.id, user!.id, bank.form('B')));
       const csv = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
-      assert.equal(parseCsv(csv.text).length, 1 + 16);
+      const rows = parseCsv(csv.text);
+      assert.equal(rows.length, 1 + 5 * 16 + 5 * 20);
+      assert.equal(rows.filter((row) => row.includes('before') && row.includes('A')).length, 5 * 16, 'the old sittings export');
       const report = (await teacher.get(`/classes/${classId}/checkup-report`)).body.report;
       assert.equal(report.reliability.find((row: { form: string }) => row.form === 'A').n, 0, 'old sittings measured other pairs: not in the current form\'s alpha');
     } finally {

@@ -19,6 +19,14 @@ test('npm run demo starts a demo school whose printed logins work', async () => 
     const report = await teacher.request('GET', `/classes/${home.body.classes[0].id}/checkup-report`);
     assert.equal(report.body.report.suppressed, false);
     assert.ok(report.body.report.change.discernment.mean > 0);
+    // The demo school has its admin, who sees the class and may export a student; no setup link is printed.
+    assert.match(server.output(), /demo-admin\s+\/ demo-admin-pass/);
+    assert.doesNotMatch(server.output(), /setup\?token=/);
+    const admin = new HttpClient(server.url);
+    assert.equal(await admin.login('demo-admin', 'demo-admin-pass'), 200);
+    assert.equal((await admin.request('GET', `/classes/${home.body.classes[0].id}`)).status, 200);
+    assert.equal((await admin.request('POST', `/admin/students/${page.body.students[0].id}/export`)).status, 200);
+    assert.equal((await teacher.request('POST', `/admin/students/${page.body.students[0].id}/export`)).status, 403);
     const parent = new HttpClient(server.url);
     assert.equal(await parent.login('demo-parent', 'demo-parent-pass'), 200);
     assert.equal((await parent.request('GET', '/')).body.children.length, 1);

@@ -90,7 +90,7 @@ describe('authorisation on every practice route', () => {
     assert.equal((await otherTeacher.post(`/classes/${classId}/practice-settings`, { firstDays: 1, secondDays: 2 })).status, 404);
     assert.equal((await sam.get(`/classes/${classId}/mastery`)).status, 403);
     assert.equal((await sam.post(`/classes/${classId}/practice-settings`, { firstDays: 1, secondDays: 2 })).status, 403);
-    assert.equal((await parent.get(`/classes/${classId}/mastery`)).status, 403);
+    assert.equal((await parent.get(`/classes/${classId}/mastery`)).status, 404, 'a parent belongs to no school: a class is not theirs to know');
     assert.equal((await teacher.get('/classes/nope/mastery')).status, 404);
     assert.deepEqual((await teacher.get(`/classes/${classId}/mastery`)).body.intervals, { firstDays: 14, secondDays: 42 });
   });

@@ -83,7 +83,7 @@ describe('privacy', () => {
     }
     assert.deepEqual(
       students.kept.map((item: { id: string }) => item.id),
-      ['account', 'password', 'classes', 'lessons', 'answers', 'checkups', 'chats', 'boosters', 'code-name', 'adults', 'codes', 'reset', 'session', 'log'],
+      ['account', 'password', 'classes', 'lessons', 'answers', 'checkups', 'chats', 'boosters', 'code-name', 'adults', 'codes', 'reset', 'slip', 'lms', 'session', 'log'],
     );
     assert.deepEqual(students.notKept.map((item: { id: string }) => item.id), ['email', 'birth', 'name', 'place', 'messages', 'browsing']);
     assert.deepEqual(students.howLong.inactiveMonths, 12);

@@ -347,6 +347,10 @@ describe('roster import', () => {
     const stored = await everythingStored(t);
     for (const password of shown.values()) assert.ok(!stored.includes(password), 'never stored in plain text');
     assert.equal((await t.store.find('rosterSlips', 'batchId', batchId)).length, 2);
+    const kept = (await t.store.find('users', 'username', 'exp.one'))[0];
+    const exported = await admin.post(`/admin/students/${kept.id}/export`);
+    assert.equal(exported.status, 200);
+    assert.doesNotMatch(exported.text, /rosterSlips|sealed/, 'a waiting slip is a secret: the export leaves it out');
     // Erasing a student takes their slip with them.
     const gone = (await t.store.find('users', 'username', 'exp.two'))[0];
     await t.store.eraseStudent(gone.id);

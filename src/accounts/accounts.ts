@@ -128,6 +128,7 @@ export async function logIn(ctx: AppContext, username: string, password: string,
     throw wrongPair();
   }
   await ctx.throttles.logins.succeeded(username, address);
+  if (user.deactivatedAt) throw new HttpError(403, 'This account was deactivated by your school admin, so it cannot log in. Ask them if you need it again.', 'username');
   return recordSignIn(ctx, await upgradedHash(ctx, user, password));
 }
 
@@ -215,18 +216,21 @@ export async function changePassword(ctx: AppContext, user: User, change: Passwo
 
 /**
  * A teacher's reset: a one-time password to hand over; every session of the
- * student ends. Who reset it and when stays on the account until the student
- * chooses a new password, so they are told at their next login.
+ * student ends; the audit log records it. Who reset it and when stays on the
+ * account until the student chooses a new password, so they are told at
+ * their next login.
  */
-export async function resetPassword(ctx: AppContext, studentId: string, resetBy: User): Promise<string> {
-  const student = await ctx.store.get('users', studentId);
-  if (!student || student.role !== 'student') throw notFound();
+export async function resetPassword(ctx: AppContext, teacher: User, student: User): Promise<string> {
   const temporary = temporaryPassword();
   const passwordHash = await hashPassword(temporary, ctx.config.passwordCost);
-  const sessions = await ctx.store.find('sessions', 'userId', studentId);
+  const fresh = await ctx.store.get('users', student.id);
+  if (!fresh) throw notFound();
+  const sessions = await ctx.store.find('sessions', 'userId', student.id);
+  const at = ctx.now();
   await ctx.store.commit([
-    put('users', { ...student, passwordHash, mustChangePassword: true, passwordResetBy: resetBy.id, passwordResetAt: ctx.now().toISOString() }),
+    put('users', { ...fresh, passwordHash, mustChangePassword: true, passwordResetBy: teacher.id, passwordResetAt: at.toISOString() }),
     ...sessions.map((session) => remove('sessions', session.id)),
+    auditEvent({ schoolId: fresh.schoolId!, actor: teacher, action: 'password.reset', target: `student ${fresh.username}`, targetUserId: fresh.id, at }),
   ]);
   return temporary;
 }

@@ -1,26 +1,26 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { conflict } from '../http/errors.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { atMost, optionalDate, parseBody, text } from '../http/validate.ts';
-import { classForTeacher } from '../classes/classes.ts';
+import { loadCheckup, loadClass, loaded, mayManageClass } from '../http/load.ts';
 import { toCsv } from '../classes/csv.ts';
 import {
   assignCheckup,
   bankOrThrow,
   checkupCsvRows,
-  checkupForStudent,
   checkupsOfClass,
-  classReport,
   ensureSitting,
   presentScore,
   recordResponse,
   scoreOf,
   sittingProgress,
+  MIN_REPORT_N,
   PHASES,
 } from './checkups.ts';
+import { classesWithReportShown, classReport } from './report.ts';
 
 const assignSchema = z.object({
   phase: z.enum(['before', 'after', 'booster'], { error: 'choose before, after or booster' }),
@@ -38,19 +38,33 @@ const PHASE_TITLES = { before: 'Check-up before the course', after: 'Check-up af
 
 export function checkupRoutes(ctx: AppContext): Router {
   const router = Router();
-  const teacher = requireUser('teacher');
+  const staff = requireUser('teacher', 'admin');
   const student = requireUser('student');
 
-  router.post('/classes/:classId/checkups', teacher, async (req, res) => {
-    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+  // ------------------------------------------------------------ load steps
+  router.param('classId', loadClass(ctx));
+  router.param('checkupId', loadCheckup(ctx));
+
+  // ------------------------------------------------------------ the route table
+  router.post('/classes/:classId/checkups', staff, assign);
+  router.get('/checkups/:checkupId', student, showItem);
+  router.post('/checkups/:checkupId/responses', student, answer);
+  router.get('/checkups/:checkupId/result', student, showResult);
+  router.get('/classes/:classId/checkup-report', staff, showReport);
+  router.get('/classes/:classId/checkup.csv', staff, reportFile);
+
+  // ------------------------------------------------------------ handlers
+  async function assign(req: Request, res: Response) {
+    mayManageClass(req, res);
+    const record = loaded(res).classRecord;
     const input = parseBody(assignSchema, req);
     const { checkup, created } = await assignCheckup(ctx, record.id, input.phase, input.due);
     afterWrite(req, res, { checkup: { id: checkup.id, phase: checkup.phase, due: checkup.due } }, `/classes/${record.id}#checkups`, created ? 201 : 200);
-  });
+  }
 
-  router.get('/checkups/:checkupId', student, async (req, res) => {
+  async function showItem(req: Request, res: Response) {
     const me = currentUser(req);
-    const checkup = await checkupForStudent(ctx, me, String(req.params.checkupId));
+    const { checkup } = loaded(res);
     const sitting = await ensureSitting(ctx, checkup, me);
     const { answered, total, next } = await sittingProgress(ctx, sitting);
     const item = next ? bankOrThrow(ctx).items.get(next)! : null;
@@ -61,11 +75,11 @@ export function checkupRoutes(ctx: AppContext): Router {
       { title: PHASE_TITLES[checkup.phase], checkup, answered, total, item, values: {} },
       { checkup: { id: checkup.id, phase: checkup.phase, total, answered }, item: item ? { id: item.publicId, kind: item.type, text: item.text, from: item.from ?? null } : null },
     );
-  });
+  }
 
-  router.post('/checkups/:checkupId/responses', student, async (req, res) => {
+  async function answer(req: Request, res: Response) {
     const me = currentUser(req);
-    const checkup = await checkupForStudent(ctx, me, String(req.params.checkupId));
+    const { checkup } = loaded(res);
     if (!wantsJson(req)) {
       // Re-show the same item with the message next to the scale that is missing.
       const sitting = await ensureSitting(ctx, checkup, me);
@@ -75,11 +89,11 @@ export function checkupRoutes(ctx: AppContext): Router {
     const input = parseBody(responseSchema, req);
     const progress = await recordResponse(ctx, checkup, me, input);
     afterWrite(req, res, progress, progress.answered === progress.total ? `/checkups/${checkup.id}/result` : `/checkups/${checkup.id}`);
-  });
+  }
 
-  router.get('/checkups/:checkupId/result', student, async (req, res) => {
+  async function showResult(req: Request, res: Response) {
     const me = currentUser(req);
-    const checkup = await checkupForStudent(ctx, me, String(req.params.checkupId));
+    const { checkup } = loaded(res);
     const score = await scoreOf(ctx, checkup, me.id);
     if (!score) throw conflict('Finish the check-up first to see your result.');
     const bank = bankOrThrow(ctx);
@@ -99,22 +113,26 @@ export function checkupRoutes(ctx: AppContext): Router {
         },
       },
     );
-  });
+  }
 
-  router.get('/classes/:classId/checkup-report', teacher, async (req, res) => {
-    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+  async function showReport(req: Request, res: Response) {
+    const record = loaded(res).classRecord;
     const report = await classReport(ctx, record.id);
     const checkups = await checkupsOfClass(ctx, record.id);
     reply(req, res, 'checkups/report', { title: `${record.name}: check-up results`, record, report, checkups, phases: PHASES }, { report });
-  });
+  }
 
-  router.get('/classes/:classId/checkup.csv', teacher, async (req, res) => {
-    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+  async function reportFile(_req: Request, res: Response) {
+    const record = loaded(res).classRecord;
+    // Item-level ratings of a class too small for its report would show each student's answers.
+    if (!(await classesWithReportShown(ctx, [record.id])).has(record.id)) {
+      throw conflict(`The item-level data can be downloaded once at least ${MIN_REPORT_N} students have taken both the before and the after check-up, so that no student can be picked out.`);
+    }
     const rows = await checkupCsvRows(ctx, record.id);
     res.type('text/csv; charset=utf-8');
     res.attachment('checkup-items.csv');
     res.send(toCsv(rows));
-  });
+  }
 
   return router;
 }

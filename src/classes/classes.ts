@@ -1,10 +1,11 @@
 // Classes: creating them, join codes, rosters, assignments and the progress matrix.
 import type { AppContext } from '../context.ts';
-import { forbidden, invalid, notFound } from '../http/errors.ts';
+import { conflict, invalid, notFound } from '../http/errors.ts';
+import { auditEvent } from '../audit/events.ts';
 import { newId, randomCode } from '../ids.ts';
 import { decodeAnswers } from '../learning/answer-codec.ts';
 import { attemptsOf, isOverdue, NOT_STARTED, progressOfStudents, today, type LessonProgress } from '../learning/progress.ts';
-import { insert, isConflict, put, remove, type Assignment, type ClassRecord, type StoreChange, type User } from '../store/backend.ts';
+import { insert, isConflict, put, remove, take, type Assignment, type ClassRecord, type StoreChange, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
 import { refuseIfArchived } from './archive.ts';
 
@@ -40,18 +41,6 @@ export async function regenerateJoinCode(ctx: AppContext, record: ClassRecord): 
   return saveWithNewCode(ctx, record);
 }
 
-/**
- * The class, if this user may see it as its teacher. Another teacher's class
- * is 404 (not theirs to know about); a student of the class gets 403.
- */
-export async function classForTeacher(ctx: AppContext, user: User, classId: string): Promise<ClassRecord> {
-  const record = await ctx.store.get('classes', classId);
-  if (!record) throw notFound();
-  if (user.role === 'teacher' && (await ctx.store.get('classTeachers', keys.classTeacher(classId, user.id)))) return record;
-  if (user.role === 'student' && (await ctx.store.get('memberships', keys.membership(classId, user.id)))) throw forbidden('Only the class teacher can see this page.');
-  throw notFound();
-}
-
 /** The classes a teacher teaches, their own and those they co-teach, oldest first. */
 export async function classesOfTeacher(ctx: AppContext, teacherId: string): Promise<ClassRecord[]> {
   const taught = await ctx.store.find('classTeachers', 'teacherId', teacherId);
@@ -62,13 +51,6 @@ export async function studentsOf(ctx: AppContext, classId: string): Promise<User
   const memberships = await ctx.store.find('memberships', 'classId', classId);
   return (await ctx.store.getMany('users', memberships.map((membership) => membership.studentId)))
     .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.username.localeCompare(b.username));
-}
-
-/** A student of this class, else 404. */
-export async function studentInClass(ctx: AppContext, classId: string, studentId: string): Promise<User> {
-  const student = (await ctx.store.get('memberships', keys.membership(classId, studentId))) ? await ctx.store.get('users', studentId) : undefined;
-  if (!student) throw notFound('That student is not in this class.');
-  return student;
 }
 
 export async function assignmentsOf(ctx: AppContext, classId: string): Promise<Assignment[]> {
@@ -120,10 +102,37 @@ export async function joinClass(ctx: AppContext, student: User, record: ClassRec
   }
 }
 
-export async function removeFromClass(ctx: AppContext, classId: string, studentId: string): Promise<void> {
-  const id = keys.membership(classId, studentId);
-  if (!(await ctx.store.get('memberships', id))) throw notFound('That student is not in this class.');
-  await ctx.store.commit([remove('memberships', id)]);
+/** Takes a student out of a class; their account and work stay (erasing is the admin's). */
+export async function removeFromClass(ctx: AppContext, actor: User, record: ClassRecord, student: User): Promise<void> {
+  const id = keys.membership(record.id, student.id);
+  try {
+    await ctx.store.commit([
+      take('memberships', id),
+      auditEvent({ schoolId: record.schoolId, actor, action: 'student.removed', target: `student ${student.username}`, targetUserId: student.id, detail: `from class ${record.name}`, at: ctx.now() }),
+    ]);
+  } catch (error) {
+    if (isConflict(error, 'memberships.id')) throw notFound('That student is not in this class.');
+    throw error;
+  }
+}
+
+/** Adds a teacher (or admin) of the class's school as one more teacher of the class. */
+export async function addCoTeacher(ctx: AppContext, actor: User, record: ClassRecord, username: string): Promise<User> {
+  const teacher = (await ctx.store.find('users', 'username', username))[0];
+  const teaches = teacher && (teacher.role === 'teacher' || teacher.role === 'admin') && teacher.schoolId === record.schoolId && !teacher.deactivatedAt;
+  // Someone of another school, or no teacher at all: the same answer, so nothing is learnt about other schools.
+  if (!teacher || !teaches) throw invalid('There is no teacher with that username at your school.', 'username');
+  const at = ctx.now();
+  try {
+    await ctx.store.commit([
+      insert('classTeachers', { id: keys.classTeacher(record.id, teacher.id), classId: record.id, teacherId: teacher.id, addedAt: at.toISOString() }),
+      auditEvent({ schoolId: record.schoolId, actor, action: 'teacher.coteacher-added', target: `teacher ${teacher.username}`, targetUserId: teacher.id, detail: `to class ${record.name}`, at }),
+    ]);
+  } catch (error) {
+    if (isConflict(error)) throw conflict(`${teacher.displayName} already teaches this class.`, 'username');
+    throw error;
+  }
+  return teacher;
 }
 
 export interface MatrixCell extends LessonProgress {

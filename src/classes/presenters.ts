@@ -1,5 +1,6 @@
 // What the class page shows, and the same data as JSON (nothing more).
 import type { AppContext } from '../context.ts';
+import type { ClassRecord, User } from '../store/backend.ts';
 import type { ClassOverview } from './classes.ts';
 import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
 import { classIntervals } from '../practice/records.ts';
@@ -10,6 +11,26 @@ async function lmsOfClass(ctx: AppContext, classId: string) {
   const context = (await ctx.store.find('ltiContexts', 'classId', classId))[0];
   if (!context) return null;
   return { roster: Boolean(context.membershipsUrl), scores: await gradeStatusOfClass(ctx, classId) };
+}
+
+/** The teachers of a class, the creator first (co-teachers in the order they were added). */
+async function teachersOf(ctx: AppContext, classId: string): Promise<User[]> {
+  const rows = (await ctx.store.find('classTeachers', 'classId', classId)).sort((a, b) => a.addedAt.localeCompare(b.addedAt));
+  const users = await ctx.store.getMany('users', rows.map((row) => row.teacherId));
+  return rows.map((row) => users.find((user) => user.id === row.teacherId)).filter((user): user is User => user !== undefined);
+}
+
+/** A class as a reference in JSON answers (its join code is for its teachers only). */
+export function presentClassRef(record: ClassRecord) {
+  return { id: record.id, name: record.name, joinCode: record.joinCode };
+}
+
+export function presentStudentRef(student: User) {
+  return { id: student.id, username: student.username, displayName: student.displayName };
+}
+
+export function presentRoster(record: ClassRecord, students: User[]) {
+  return { class: presentClassRef(record), students: students.map(presentStudentRef) };
 }
 
 export async function presentClassPage(ctx: AppContext, overview: ClassOverview) {
@@ -26,6 +47,7 @@ export async function presentClassPage(ctx: AppContext, overview: ClassOverview)
       }),
     ),
     summary: perLesson,
+    teachers: (await teachersOf(ctx, record.id)).map((teacher) => ({ id: teacher.id, displayName: teacher.displayName })),
   };
   const checkups = await Promise.all(
     (await checkupsOfClass(ctx, record.id)).map(async (checkup) => ({
@@ -44,6 +66,7 @@ export async function presentClassPage(ctx: AppContext, overview: ClassOverview)
     boosterIntervals: await classIntervals(ctx.store, record.id),
     record,
     students,
+    teachers: json.teachers,
     assignments: assignments.map((assignment) => ({ ...assignment, lesson: ctx.catalog.lesson(assignment.lessonId)! })),
     cells,
     perLesson,

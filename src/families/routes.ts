@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { afterWrite, formPage, reply } from '../http/respond.ts';
+import { loaded, step } from '../http/load.ts';
+import { authorize } from '../http/policy.ts';
 import { parseBody, requiredText } from '../http/validate.ts';
 import { childPractice } from '../practice/practice.ts';
 import { parentHome } from '../home/home.ts';
@@ -15,6 +17,14 @@ export function familyRoutes(ctx: AppContext): Router {
   const router = Router();
   const student = requireUser('student');
   const parent = requireUser('parent');
+
+  // A child is loaded once, and only for a parent linked to them (the policy's child.view); else 404.
+  router.param('studentId', step(async (req, res, studentId) => {
+    if (req.user?.role !== 'parent') return; // the route's role check answers
+    const links = await ctx.store.find('parentLinks', 'studentId', studentId);
+    authorize(req.user, 'child.view', { kind: 'child', id: studentId, parentIds: links.map((link) => link.parentId) });
+    loaded(res).student = await linkedChild(ctx, req.user, studentId);
+  }));
 
   router.get('/family', student, async (req, res) => {
     const me = currentUser(req);
@@ -47,7 +57,7 @@ export function familyRoutes(ctx: AppContext): Router {
   });
 
   router.get('/children/:studentId', parent, async (req, res) => {
-    const child = await linkedChild(ctx, currentUser(req), String(req.params.studentId));
+    const child = loaded(res).student;
     // First: when the view cannot be recorded (the store refuses writes), the progress is not shown either.
     await recordParentView(ctx, currentUser(req), child);
     const progress = await childProgress(ctx, child);

@@ -19,7 +19,9 @@ export function loadUser(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     // Read with the session (sessions.ts) unless the session was made in this request.
-    const user = !userId ? undefined : req.sessionUser?.id === userId ? req.sessionUser : await ctx.store.get('users', userId);
+    const found = !userId ? undefined : req.sessionUser?.id === userId ? req.sessionUser : await ctx.store.get('users', userId);
+    // A deactivated account has no session, even one that outlived the deactivation by a moment.
+    const user = found?.deactivatedAt ? undefined : found;
     if (user) {
       req.user = user;
       res.locals.user = user;

@@ -11,13 +11,21 @@
 //   a student. An admin may also teach.
 // - A teacher acts on students only through classes they teach (404 for a
 //   class of a colleague: its existence is not theirs to know).
-// - A student acts on their own work; a parent sees only linked children.
+// - A student acts on their own work, and sees that a class they are in
+//   exists (403 on its teacher pages) and may take its check-ups.
+// - A parent sees only linked children; they belong to no school.
+// - Lessons are the course: every signed-in account may read them.
+// - Co-teachers: the class's teachers (any of them) or the admin add one, of
+//   the same school. A deactivated account may do nothing at all.
 import type { User } from '../store/backend.ts';
 import { forbidden, notFound } from './errors.ts';
 
 export type Resource =
   | { kind: 'school'; schoolId: string }
-  | { kind: 'class'; schoolId: string | undefined; teacherIds: readonly string[] }
+  /** studentIds: the students known to be in it (the viewer, when they are one of them) */
+  | { kind: 'class'; schoolId: string | undefined; teacherIds: readonly string[]; studentIds?: readonly string[] }
+  | { kind: 'lesson'; id: string }
+  | { kind: 'teacher'; id: string; schoolId: string | null | undefined }
   | { kind: 'student'; id: string; schoolId: string | null | undefined }
   | { kind: 'child'; id: string; parentIds: readonly string[] };
 
@@ -33,6 +41,12 @@ export interface Actions {
   'class.view': 'class';
   /** assignments, join codes, check-ups, co-teachers, removing a student, password resets */
   'class.manage': 'class';
+  /** a student's part in a class: its check-ups */
+  'class.attend': 'class';
+  /** read a lesson, its quiz and its practice chat */
+  'lesson.view': 'lesson';
+  /** deactivate a teacher (their sessions end, their classes move on) */
+  'teacher.deactivate': 'teacher';
   /** a student's account data as a file */
   'student.export': 'student';
   /** erase every record about a student */
@@ -61,6 +75,9 @@ const RULES: { [A in Action]: (user: User, resource: ResourceOf<A>) => Decision 
   'class.create': (user, school) => (!sameSchool(user, school.schoolId) ? 'hidden' : isStaff(user) ? 'allow' : 'forbidden'),
   'class.view': (user, record) => classRule(user, record),
   'class.manage': (user, record) => classRule(user, record),
+  'class.attend': (user, record) => (sameSchool(user, record.schoolId) && user.role === 'student' && record.studentIds?.includes(user.id) ? 'allow' : 'hidden'),
+  'lesson.view': () => 'allow',
+  'teacher.deactivate': (user, teacher) => (!sameSchool(user, teacher.schoolId) ? 'hidden' : user.role !== 'admin' ? 'forbidden' : teacher.id === user.id ? 'forbidden' : 'allow'),
   'student.export': (user, student) => adminOfStudent(user, student),
   'student.erase': (user, student) => adminOfStudent(user, student),
   'child.view': (user, child) => (user.role === 'parent' && child.parentIds.includes(user.id) ? 'allow' : 'hidden'),
@@ -70,6 +87,8 @@ const RULES: { [A in Action]: (user: User, resource: ResourceOf<A>) => Decision 
 function classRule(user: User, record: ResourceOf<'class.view'>): Decision {
   if (!sameSchool(user, record.schoolId)) return 'hidden';
   if (record.teacherIds.includes(user.id) || user.role === 'admin') return 'allow';
+  // A student of the class knows it exists; its teacher pages are not theirs.
+  if (user.role === 'student' && record.studentIds?.includes(user.id)) return 'forbidden';
   return 'hidden';
 }
 

@@ -2,11 +2,11 @@ import { Router } from 'express';
 import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { reply, wantsJson } from '../http/respond.ts';
+import { loaded, loadLesson } from '../http/load.ts';
 import { readAnswers } from './grading.ts';
 import {
   attemptReview,
   glossary,
-  lessonOrThrow,
   ownAttempt,
   presentAttempt,
   presentQuiz,
@@ -20,6 +20,8 @@ import { attemptsOf, progressByLesson } from './progress.ts';
 export function learningRoutes(ctx: AppContext): Router {
   const router = Router();
   const signedIn = requireUser();
+  // Every lesson route loads its lesson once (404 for no such lesson; the policy's lesson.view).
+  router.param('lessonId', loadLesson(ctx));
 
   router.get('/lessons', signedIn, async (req, res) => {
     const user = currentUser(req);
@@ -42,7 +44,7 @@ export function learningRoutes(ctx: AppContext): Router {
 
   router.get('/lessons/:lessonId', signedIn, async (req, res) => {
     const user = currentUser(req);
-    const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
+    const lesson = loaded(res).lesson;
     if (user.role === 'student') await recordLessonOpen(ctx, user, lesson.id);
     const index = ctx.catalog.lessons.indexOf(lesson);
     const json = {
@@ -72,7 +74,7 @@ export function learningRoutes(ctx: AppContext): Router {
 
   router.get('/lessons/:lessonId/quiz', signedIn, async (req, res) => {
     const user = currentUser(req);
-    const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
+    const lesson = loaded(res).lesson;
     const quiz = presentQuiz(quizOrThrow(ctx, lesson.id), await quizSeed(ctx, user, lesson.id));
     const attempts = user.role === 'student' ? await attemptsOf(ctx.store, user.id, lesson.id) : [];
     const best = attempts.reduce<number | null>((top, attempt) => Math.max(top ?? 0, attempt.percent), null);
@@ -83,7 +85,7 @@ export function learningRoutes(ctx: AppContext): Router {
 
   router.post('/lessons/:lessonId/quiz', requireUser('student'), async (req, res) => {
     const student = currentUser(req);
-    const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
+    const lesson = loaded(res).lesson;
     const quiz = quizOrThrow(ctx, lesson.id);
     const answers = readAnswers(quiz, (req.body ?? {}) as Record<string, unknown>);
     const { attempt, grade } = await submitQuiz(ctx, student, quiz, answers);
@@ -96,7 +98,7 @@ export function learningRoutes(ctx: AppContext): Router {
 
   router.get('/lessons/:lessonId/quiz/attempts/:attemptId', requireUser('student'), async (req, res) => {
     const student = currentUser(req);
-    const lesson = lessonOrThrow(ctx, String(req.params.lessonId));
+    const lesson = loaded(res).lesson;
     const quiz = quizOrThrow(ctx, lesson.id);
     const attempt = await ownAttempt(ctx, student, lesson.id, String(req.params.attemptId));
     const all = await attemptsOf(ctx.store, student.id, lesson.id);

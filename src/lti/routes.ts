@@ -10,7 +10,7 @@ import { authorize } from '../http/policy.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { SIGNED_IN_AGE_MS } from '../http/sessions.ts';
 import { parseBody, requiredText, text } from '../http/validate.ts';
-import { classForTeacher, studentInClass } from '../classes/classes.ts';
+import { loaded, loadClass, loadStudentOfClass, mayManageClass } from '../http/load.ts';
 import type { User } from '../store/backend.ts';
 import { platformUrl, toolUrl } from './addresses.ts';
 import { deepLinkingResponse, launchReference, readReference } from './deep-linking.ts';
@@ -53,8 +53,10 @@ function urls(ctx: AppContext, req: Request): ToolUrls {
 export function ltiRoutes(ctx: AppContext): Router {
   const router = Router();
   const signedIn = requireUser();
-  const teacher = requireUser('teacher');
+  const teacher = requireUser('teacher', 'admin');
 
+  router.param('classId', loadClass(ctx));
+  router.param('studentId', loadStudentOfClass(ctx));
   router.get('/lti/jwks', jwks);
   router.get('/lti/cartridge.imscc', requireUser('teacher', 'admin'), cartridge);
   router.get('/lti/platforms', signedIn, listPlatforms);
@@ -215,14 +217,15 @@ export function ltiRoutes(ctx: AppContext): Router {
   }
 
   async function roster(req: Request, res: Response) {
-    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
+    mayManageClass(req, res);
+    const record = loaded(res).classRecord;
     const result = await importRoster(ctx, record);
     afterWrite(req, res, result, `/classes/${record.id}`, 200);
   }
 
   async function retry(req: Request, res: Response) {
-    const record = await classForTeacher(ctx, currentUser(req), String(req.params.classId));
-    const student = await studentInClass(ctx, record.id, String(req.params.studentId));
+    mayManageClass(req, res);
+    const { classRecord: record, student } = loaded(res);
     const queued = await retryNow(ctx, record.id, student.id);
     ctx.lti.outbox.poke();
     afterWrite(req, res, { retrying: queued }, `/classes/${record.id}#lms-scores`, 200);

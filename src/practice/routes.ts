@@ -10,7 +10,8 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { unauthorized } from '../http/errors.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { parseBody } from '../http/validate.ts';
-import { classForTeacher } from '../classes/classes.ts';
+import { loadClass, mayManageClass } from '../http/load.ts';
+import { authorize } from '../http/policy.ts';
 import { lessonOrThrow } from '../learning/learning.ts';
 import { readAnswers } from '../learning/grading.ts';
 import { MAX_INTERVAL_DAYS } from './boosters.ts';
@@ -65,7 +66,7 @@ export function practiceRoutes(ctx: AppContext): Router {
   const router = Router();
   const signedIn = requireUser();
   const student = requireUser('student');
-  const teacher = requireUser('teacher');
+  const staff = requireUser('teacher', 'admin');
 
   // ------------------------------------------------------------ the route table
   router.get('/lessons/:lessonId/scenario', signedIn, showScenario);
@@ -75,8 +76,8 @@ export function practiceRoutes(ctx: AppContext): Router {
   router.post('/boosters/:boosterId', student, answerBooster);
   router.get('/boosters/:boosterId/results/:resultId', student, showBoosterResult);
   router.get('/mastery', student, showMastery);
-  router.get('/classes/:classId/mastery', teacher, showClassMastery);
-  router.post('/classes/:classId/practice-settings', teacher, saveSettings);
+  router.get('/classes/:classId/mastery', staff, showClassMastery);
+  router.post('/classes/:classId/practice-settings', staff, saveSettings);
 
   // ------------------------------------------------------------ load steps
   // Parameters load before a route's role check runs, so each step first
@@ -84,6 +85,7 @@ export function practiceRoutes(ctx: AppContext): Router {
   router.param('lessonId', (req, res, next, lessonId: string) => {
     if (!req.user) return next(unauthorized());
     loaded(res).lesson = lessonOrThrow(ctx, lessonId);
+    authorize(req.user, 'lesson.view', { kind: 'lesson', id: lessonId });
     loaded(res).scenario = scenarioOrThrow(ctx, lessonId);
     next();
   });
@@ -92,12 +94,7 @@ export function practiceRoutes(ctx: AppContext): Router {
     loaded(res).due = await dueBoosterOrThrow(ctx, req.user, boosterId);
     next();
   });
-  router.param('classId', async (req, res, next, classId: string) => {
-    if (!req.user) return next(unauthorized());
-    if (req.user.role === 'parent') return next();
-    loaded(res).classRecord = await classForTeacher(ctx, req.user, classId);
-    next();
-  });
+  router.param('classId', loadClass(ctx));
 
   // ------------------------------------------------------------ handlers
   async function showScenario(req: Request, res: Response) {
@@ -176,6 +173,7 @@ export function practiceRoutes(ctx: AppContext): Router {
   }
 
   async function saveSettings(req: Request, res: Response) {
+    mayManageClass(req, res);
     const record = loaded(res).classRecord;
     formPage(res, 'practice/class-mastery', (await classMasteryLocals(record)).locals);
     const intervals = parseBody(intervalsSchema, req);

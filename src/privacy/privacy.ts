@@ -55,7 +55,10 @@ export const KEPT_LINE_OF: Record<string, string> = {
   researchIds: 'code-name',
   scenarioRuns: 'chats',
   boosterResults: 'boosters',
+  rosterSlips: 'slip',
   sessions: 'session',
+  ltiIdentities: 'lms',
+  ltiGrades: 'lms',
 };
 
 interface Item {
@@ -97,13 +100,15 @@ function students(retention: Retention): PrivacyVersion {
       { id: 'adults', text: 'Which parents or carers you linked, and when they last looked at your progress.' },
       { id: 'codes', text: 'The codes you make for a parent, until they are used or run out.' },
       { id: 'reset', text: 'If a teacher resets your password: who did it and when. This goes once you choose a new password.' },
+      { id: 'slip', text: 'If your school made your account for you, we keep the first password on your login slip for a short time. It is locked, so nobody can read it in our files. It is deleted once the slips are printed, or after a day.' },
+      { id: 'lms', text: 'If you come to FrameCheck from your school\'s learning site (like Moodle or Canvas): the code that site uses for you, and your name if it sends one. Your quiz scores go back to that site, for your teacher. We never take your email from it.' },
       { id: 'session', text: 'A cookie that keeps you logged in. It ends when you log out, or after 14 days.' },
       { id: 'log', text: 'A school log of big actions on your account, like a password reset or a copy of your data.' },
     ],
     notKept: [
       { id: 'email', text: 'Your email address.' },
       { id: 'birth', text: 'Your birth date or age.' },
-      { id: 'name', text: 'Your real name. We only ask for a display name.' },
+      { id: 'name', text: 'Your real name. We only ask for a display name. But if your school makes your account, it may use your first name.' },
       { id: 'place', text: 'Where you are. FrameCheck never asks for your location.' },
       { id: 'messages', text: 'Messages. There is no way to send messages here.' },
       { id: 'browsing', text: 'A list of the pages you look at.' },
@@ -114,7 +119,7 @@ function students(retention: Retention): PrivacyVersion {
       { id: 'admin', text: 'Your school admin can see what your teachers see. Only the admin can download all your data or erase your account.' },
       { id: 'parents', text: 'A parent or carer you linked sees your lessons, your best scores and which days you worked. They do not see your answers or your ratings.' },
       { id: 'students', text: 'Other students see nothing about you. Nothing you do here is shown to them.' },
-      { id: 'nobody-else', text: 'Nobody else. No company gets your data.' },
+      { id: 'nobody-else', text: 'Nobody else. No company gets your data from us. If you came from your school\'s learning site, your scores go back to it.' },
     ],
     howLong: {
       ...retention,
@@ -134,7 +139,7 @@ function students(retention: Retention): PrivacyVersion {
       { id: 'ads', text: 'No adverts.' },
       { id: 'tracking', text: 'No tracking, and no counting of clicks for anyone.' },
       { id: 'others', text: 'No other websites. Every page comes from this server only.' },
-      { id: 'selling', text: 'Your data is never sold or shared.' },
+      { id: 'selling', text: 'Your data is never sold, and never shared outside your school.' },
     ],
     whereKept: 'On the server your school runs FrameCheck on.',
   };
@@ -155,13 +160,15 @@ function parents(retention: Retention): PrivacyVersion {
       { id: 'adults', text: 'Which parents or carers are linked to them, and when each last looked at their progress.' },
       { id: 'codes', text: 'The linking codes they make, until used or expired.' },
       { id: 'reset', text: 'If a teacher resets their password: who did it and when, until they choose a new password.' },
+      { id: 'slip', text: 'If the school made the account, the first password printed on its login slip. It is stored locked (encrypted) and deleted once the slips are printed, or after a day.' },
+      { id: 'lms', text: "If your child opens FrameCheck from the school's learning site (such as Moodle or Canvas): the code that site uses for them, and their name if the site sends it. Their quiz scores are sent back to that site. We never take their email from it." },
       { id: 'session', text: 'A sign-in cookie, which ends at log out or after 14 days.' },
       { id: 'log', text: "The school's log of important actions on the account, such as password resets, data downloads and erasure." },
     ],
     notKept: [
       { id: 'email', text: 'No email address.' },
       { id: 'birth', text: 'No birth date or age.' },
-      { id: 'name', text: 'No real name: we ask for a display name only.' },
+      { id: 'name', text: 'No real name: we ask for a display name only. A school that makes the accounts may use first names.' },
       { id: 'place', text: 'No location.' },
       { id: 'messages', text: 'No messages: FrameCheck has no way for users to contact each other.' },
       { id: 'browsing', text: 'No record of the pages they visit.' },
@@ -172,7 +179,7 @@ function parents(retention: Retention): PrivacyVersion {
       { id: 'admin', text: "The school's FrameCheck admin sees what teachers see, and is the only person who can download or erase a child's data." },
       { id: 'parents', text: 'You see the lessons set, your child\'s best scores, when they opened or tried a lesson, and whether they did each check-up. You do not see their answers or ratings. Your child sees that you are linked and when you last looked.' },
       { id: 'students', text: 'Other students see nothing about your child.' },
-      { id: 'nobody-else', text: 'Nobody else: no company receives any of this data.' },
+      { id: 'nobody-else', text: "Nobody else: no company receives any of this data from us. If your child came from the school's learning site, their scores go back to it." },
     ],
     howLong: {
       ...retention,
@@ -192,7 +199,7 @@ function parents(retention: Retention): PrivacyVersion {
       { id: 'ads', text: 'No adverts.' },
       { id: 'tracking', text: 'No analytics or tracking.' },
       { id: 'others', text: 'No third parties: every page, font and file comes from this server.' },
-      { id: 'selling', text: 'Data is never sold or shared.' },
+      { id: 'selling', text: 'Data is never sold, and never shared outside the school.' },
     ],
     whereKept: "On the school's own server (or the one the school chose to run FrameCheck on).",
   };

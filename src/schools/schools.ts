@@ -6,7 +6,8 @@ import type { AppContext } from '../context.ts';
 import { conflict, forbidden, invalid, notFound } from '../http/errors.ts';
 import { newId, normaliseCode, randomCode } from '../ids.ts';
 import { auditEvent } from '../audit/events.ts';
-import { insert, isConflict, put, take, type Invite, type School, type StoreBackend, type User } from '../store/backend.ts';
+import { insert, isConflict, put, remove, take, type Invite, type School, type StoreBackend, type StoreChange, type User } from '../store/backend.ts';
+import { keys } from '../store/keys.ts';
 import { hashPassword, passwordProblem } from '../accounts/passwords.ts';
 import type { Requester } from '../accounts/throttles.ts';
 
@@ -157,4 +158,28 @@ export function useInvite(invite: Invite, user: User, at: Date) {
     put('invites', { ...invite, usedAt: at.toISOString(), usedBy: user.id }),
     auditEvent({ schoolId: invite.schoolId, actor: user, action: 'invite.used', target: `${invite.role} ${user.username}`, targetUserId: user.id, at }),
   ];
+}
+
+/**
+ * Deactivates a teacher (or another admin): their sessions end at once, they
+ * cannot log in, and each class they taught alone moves to the admin who
+ * deactivated them; classes with co-teachers stay with those.
+ */
+export async function deactivateTeacher(ctx: AppContext, admin: User, teacher: User): Promise<{ movedClasses: number }> {
+  const at = ctx.now();
+  const sessions = await ctx.store.find('sessions', 'userId', teacher.id);
+  const taught = await ctx.store.find('classTeachers', 'teacherId', teacher.id);
+  const changes: StoreChange[] = [put('users', { ...teacher, deactivatedAt: at.toISOString() }), ...sessions.map((session) => remove('sessions', session.id))];
+  let movedClasses = 0;
+  for (const row of taught) {
+    changes.push(remove('classTeachers', row.id));
+    const others = (await ctx.store.find('classTeachers', 'classId', row.classId)).filter((other) => other.teacherId !== teacher.id);
+    if (others.length === 0) {
+      movedClasses++;
+      changes.push(put('classTeachers', { id: keys.classTeacher(row.classId, admin.id), classId: row.classId, teacherId: admin.id, addedAt: at.toISOString() }));
+    }
+  }
+  changes.push(auditEvent({ schoolId: admin.schoolId!, actor: admin, action: 'teacher.deactivated', target: `${teacher.role} ${teacher.username}`, targetUserId: teacher.id, detail: movedClasses ? `${movedClasses} classes moved to ${admin.username}` : '', at }));
+  await ctx.store.commit(changes);
+  return { movedClasses };
 }
