@@ -1,7 +1,9 @@
 // A one-time upgrade for data from before schools: every account and class
 // without a school moves into one school named "Our school", its earliest
 // teacher becomes its admin, and each class gets its creator as its teacher.
-// Runs at every start-up and does nothing once nothing is left to move.
+// Runs at every start-up; once a school exists every account and class is
+// made with one (signup, setup, roster and LMS launches stamp it), so the
+// check is one count and start-up does not grow with the data.
 import { auditEvent } from '../audit/events.ts';
 import { newId } from '../ids.ts';
 import { insert, put, type School, type StoreBackend, type StoreChange, type User } from '../store/backend.ts';
@@ -12,6 +14,7 @@ export const UPGRADE_SCHOOL_NAME = 'Our school';
 
 /** Returns the school the old data moved into, or null when there was nothing to move. */
 export async function moveIntoOneSchool(store: StoreBackend, now: Date): Promise<School | null> {
+  if ((await store.count('schools')) > 0) return null;
   const users = (await store.list('users')).filter((user) => user.schoolId === undefined);
   const classes = (await store.list('classes')).filter((record) => !record.schoolId);
   if (users.length === 0 && classes.length === 0) return null;
