@@ -115,15 +115,21 @@ describe('two schools on one deployment', () => {
       [b.teacher, `/classes/${b.classId}`],
       [b.teacher, `/classes/${b.classId}/roster`],
       [b.teacher, `/classes/${b.classId}/progress.csv`],
-      [b.teacher, `/classes/${b.classId}/checkup.csv`],
+      [b.teacher, `/classes/${b.classId}/checkup-report`],
       [b.admin, `/classes/${b.classId}`],
+      [b.admin, '/admin'],
+      [b.admin, '/admin/audit'],
+      [b.admin, '/admin/audit.csv'],
+      [b.admin, '/admin/retention'],
+      [b.admin, '/admin/roster'],
+      [b.admin, '/lti/platforms'],
       [b.students[0], '/'],
       [b.parent, '/'],
     ] as const;
     for (const [client, url] of pages) {
       for (const response of [await client.get(url), await client.page(url)]) {
         assert.equal(response.status, 200, url);
-        for (const secret of secrets) assert.ok(!response.text.includes(secret), `${url} shows ${secret}`);
+        for (const secret of secrets) assert.doesNotMatch(response.text, whole(secret), `${url} shows ${secret}`);
       }
     }
   });
@@ -177,3 +183,8 @@ describe('two schools on one deployment', () => {
     assert.equal(events[0].targetUserId, teacherId);
   });
 });
+
+/** A name as a whole word: "teacher-a" is not found inside "teacher-added". */
+function whole(name: string): RegExp {
+  return new RegExp(`(?<![\\w.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`);
+}
