@@ -7,6 +7,9 @@ import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
 import { openStore } from './src/store/open.ts';
+import { dropExpiredSlipPasswords } from './src/roster/slips.ts';
+import { startRetentionTimer } from './src/retention/job.ts';
+import { activeKey } from './src/lti/keys.ts';
 import { issueSetupToken } from './src/schools/schools.ts';
 import { moveIntoOneSchool } from './src/schools/upgrade.ts';
 import path from 'node:path';
@@ -21,21 +24,30 @@ async function main(): Promise<void> {
   const catalog = loadCatalog(root);
   const store = await openStore(config);
   let server: Server;
+  let stopBackground = () => {};
   let setupToken: string | null;
   try {
     // Housekeeping: a full disk must not keep the server from starting (it refuses writes until there is space).
     await pruneExpiredSessions(store, now()).catch((error: Error) => console.error(`Expired sessions were not pruned: ${error.message}`));
+    await dropExpiredSlipPasswords(store, now()).catch((error: Error) => console.error(`Expired login-slip passwords were not removed: ${error.message}`));
     const moved = await moveIntoOneSchool(store, now());
     if (moved) console.log(`Accounts and classes from before schools moved into the school "${moved.name}"; its earliest teacher is now its admin.`);
     setupToken = await issueSetupToken(store, now());
+    // The LTI tool key pair is made on the first start and kept in the store.
+    await activeKey(store, now()).catch((error: Error) => console.error(`The LMS signing key was not made yet: ${error.message}`));
     const app = createApp({ config, store, catalog, now });
+    stopBackground = app.locals.stopBackground as () => void;
     server = await listen(createServer(app), config.port);
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
   }
-  const prune = setInterval(() => pruneExpiredSessions(store, now()).catch(() => {}), 60 * 60 * 1000);
+  const prune = setInterval(() => {
+    pruneExpiredSessions(store, now()).catch(() => {});
+    dropExpiredSlipPasswords(store, now()).catch(() => {});
+  }, 60 * 60 * 1000);
   prune.unref();
+  const retention = startRetentionTimer(store, now);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -43,6 +55,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: finishing open requests, then stopping.`);
     clearInterval(prune);
+    clearInterval(retention);
+    stopBackground();
     server.close();
     server.closeIdleConnections();
     await store.close();

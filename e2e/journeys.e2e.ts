@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { FIRST_LESSON, SECOND_LESSON, catalog, rightAnswers } from '../tests/helpers.ts';
+import { parseCsv } from '../tests/more-helpers.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 import { focused, tab, tabTo } from './keyboard.ts';
 import { Site } from './site.ts';
@@ -72,7 +73,7 @@ async function assertErrorTiedToField(page: Page, field: string): Promise<void> 
   assert.ok((await page.locator(`#error-${field}`).textContent())?.trim(), 'the error message is next to the field');
 }
 
-test('anonymous pages: landing, help, about, log in, sign up', { timeout: 120_000 }, async () => {
+test('anonymous pages: landing, help, about, privacy, log in, sign up', { timeout: 120_000 }, async () => {
   const page = await site.newPage();
   await go(page, '/');
   assert.match(await text(page, 'h1'), /Spot the trick/);
@@ -81,6 +82,11 @@ test('anonymous pages: landing, help, about, log in, sign up', { timeout: 120_00
   await site.check(page, 'help', { screenshot: 'help' });
   await go(page, '/about');
   await site.check(page, 'about');
+  await clickThrough(page, 'footer a[href="/privacy"]');
+  assert.match(await text(page, 'h1'), /Your data on FrameCheck/);
+  await site.check(page, 'privacy (students)');
+  await clickThrough(page, 'main a[href="/privacy/parents"]');
+  await site.check(page, 'privacy (parents)');
   await go(page, '/login');
   await site.check(page, 'log in');
   await clickThrough(page, 'main a[href="/signup"]');
@@ -400,7 +406,7 @@ test('the teacher sees the scores in the matrix, the chart and the answers by qu
   await site.check(page, 'student detail (teacher)');
   const csv = await page.request.get(site.url(`/classes/${state.classId}/progress.csv`));
   assert.equal(csv.status(), 200);
-  assert.match(await csv.text(), new RegExp(`${STUDENT.username},`));
+  assert.ok(parseCsv(await csv.text()).some((row) => row[0] === STUDENT.username), 'a row for the student');
 });
 
 test('check-up: the teacher assigns one, the student rates every item and sees the result', { timeout: 120_000 }, async () => {
@@ -436,6 +442,10 @@ test('check-up: the teacher assigns one, the student rates every item and sees t
   assert.match(page.url(), /\/result$/);
   assert.match(await text(page, 'h1'), /Your check-up result/);
   await site.check(page, 'check-up result');
+  // The parent looked at the child's page earlier: the student can see that, and when.
+  await go(page, '/family');
+  assert.match(await text(page), /Last looked at your progress on \d+ \w+ \d{4}/);
+  await site.check(page, 'family page with a linked adult');
   await page.context().close();
 
   await go(teacher, `/classes/${state.classId}/checkup-report`);
@@ -464,6 +474,7 @@ test('password reset: the teacher prints a slip, the student chooses a new passw
   await page.fill('#field-password', temporary);
   await clickThrough(page, 'main button[type="submit"]');
   assert.equal(page.url(), site.url('/password'));
+  assert.match(await text(page), new RegExp(`Your teacher ${escape(TEACHER.displayName)} reset your password on`));
   await site.check(page, 'choose a new password');
   await page.fill('#field-newPassword', 'x');
   await clickThrough(page, 'main button[type="submit"]');

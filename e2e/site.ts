@@ -7,6 +7,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
 import { ROOT, tempDir } from '../tests/helpers.ts';
 import { exitOf, startServer, type ServerProcess } from '../tests/server-process.ts';
+import type { StoreBackend } from '../src/store/backend.ts';
+import { openStore } from '../src/store/open.ts';
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 375, height: 812 };
@@ -88,6 +90,22 @@ export class Site {
   async restart(env: NodeJS.ProcessEnv = {}): Promise<void> {
     this.server.child.kill('SIGTERM');
     await exitOf(this.server.child);
+    this.server = await startServer(this.dataDir, env);
+  }
+
+  /**
+   * Stops the server, lets `seed` write straight into its store (as /setup or
+   * a roster import would make the records), and starts it again.
+   */
+  async seed(seed: (store: StoreBackend) => Promise<void>, env: NodeJS.ProcessEnv = {}): Promise<void> {
+    this.server.child.kill('SIGTERM');
+    await exitOf(this.server.child);
+    const store = await openStore({ dataDir: this.dataDir, databaseUrl: null, journalCompactBytes: 32 * 1024 * 1024 });
+    try {
+      await seed(store);
+    } finally {
+      await store.close();
+    }
     this.server = await startServer(this.dataDir, env);
   }
 

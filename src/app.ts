@@ -26,8 +26,17 @@ import { checkupRoutes } from './checkups/routes.ts';
 import { PageCache } from './http/page-cache.ts';
 import { Versions } from './learning/versions.ts';
 import { practiceRoutes } from './practice/routes.ts';
+import { rosterBodyParsers, rosterRoutes } from './roster/routes.ts';
+import { privacyRoutes } from './privacy/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { retentionRoutes } from './retention/routes.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { ClassFiguresCache } from './admin/class-figures.ts';
 import { schoolRoutes } from './schools/routes.ts';
 import { versionKey } from './store/schema.ts';
+import { startLtiServices } from './lti/services-runtime.ts';
+import { CROSS_SITE_PATHS, ltiRoutes } from './lti/routes.ts';
+import { launchedFraming } from './lti/frames.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,7 +55,7 @@ export interface AppParts {
 }
 
 export function createApp({ config, store, catalog, now = () => new Date() }: AppParts): express.Express {
-  const ctx: AppContext = {
+  const base = {
     config,
     store,
     catalog,
@@ -55,7 +64,10 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     help: helpContacts(config.dataDir),
     versions: new Versions(store),
     pages: new PageCache(),
+    figures: new ClassFiguresCache(),
   };
+  const ctx: AppContext = Object.assign(base, { lti: undefined as unknown as AppContext['lti'] });
+  ctx.lti = startLtiServices(ctx);
   // Another instance changed what some pages show: free those pages now (their
   // version check would refuse them anyway); after a lost change feed, free all.
   store.onInvalidate((keys) => {
@@ -65,6 +77,8 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
     ctx.pages.forget(students, classes);
   });
   const app = express();
+  /** stops background work (the grade outbox); the server and tests call it before closing the store */
+  app.locals.stopBackground = () => ctx.lti.stop();
 
   app.set('trust proxy', config.trustProxy);
   app.set('views', path.join(ROOT, 'views'));
@@ -121,7 +135,10 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(express.json({ limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(sessions(store, store.secret, now));
-  app.use(csrf.csrfSynchronisedProtection);
+  app.use(rosterBodyParsers());
+  // The LMS's sign-in and launch come from another site: state, nonce and the signed id_token protect them instead.
+  app.use((req, res, next) => (CROSS_SITE_PATHS.has(req.path) ? next() : csrf.csrfSynchronisedProtection(req, res, next)));
+  app.use(launchedFraming);
   app.use(loadUser(ctx));
 
   app.use(homeRoutes(ctx));
@@ -132,6 +149,12 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(familyRoutes(ctx));
   app.use(checkupRoutes(ctx));
   app.use(practiceRoutes(ctx));
+  app.use(rosterRoutes(ctx));
+  app.use(privacyRoutes(ctx));
+  app.use(auditRoutes(ctx));
+  app.use(retentionRoutes(ctx));
+  app.use(ltiRoutes(ctx));
+  app.use(adminRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

@@ -24,6 +24,12 @@ export interface Config {
   /** the PostgreSQL schema holding FrameCheck's tables (DATABASE_SCHEMA, default public) */
   databaseSchema: string;
   /**
+   * PUBLIC_URL: the address people and LMSs reach FrameCheck at
+   * (https://framecheck.school.example), used in LTI links and registrations.
+   * Null: taken from each request.
+   */
+  publicUrl: string | null;
+  /**
    * SETUP_TOKEN: a district operator's token. Each POST /setup with it
    * creates one more school with its admin. Null: only the one-time token
    * printed at start-up creates the first school.
@@ -52,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockStart: parseClockStart(env.FRAMECHECK_NOW),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databaseSchema: parseSchema(env.DATABASE_SCHEMA),
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
     setupToken: parseSetupToken(env.SETUP_TOKEN),
     teacherSignupOpen: parseTeacherSignup(env.TEACHER_SIGNUP),
   };
@@ -64,6 +71,18 @@ function parseClockStart(value: string | undefined): Date | null {
     throw new Error(`FRAMECHECK_NOW must be an ISO time like 2027-03-01T09:00:00Z, got "${value}"`);
   }
   return start;
+}
+
+function parsePublicUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an address like https://framecheck.school.example, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('PUBLIC_URL must start with https:// or http://');
+  return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
 function parseSetupToken(value: string | undefined): string | null {

@@ -6,6 +6,8 @@ import type { Throttles } from './accounts/throttles.ts';
 import type { HelpContacts } from './help.ts';
 import type { PageCache } from './http/page-cache.ts';
 import type { Versions } from './learning/versions.ts';
+import type { LtiServices } from './lti/services-runtime.ts';
+import type { ClassFiguresCache } from './admin/class-figures.ts';
 
 export interface AppContext {
   config: Config;
@@ -18,4 +20,8 @@ export interface AppContext {
   /** change counters for what progress pages show */
   versions: Versions;
   pages: PageCache;
+  /** LMS connections: the grade outbox worker, service tokens, platform keys */
+  lti: LtiServices;
+  /** per class, the figures the school dashboard pools, kept until the class changes */
+  figures: ClassFiguresCache;
 }

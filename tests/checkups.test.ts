@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cronbachAlpha, mean, pairedChange, scoreSitting, standardDeviation, tCritical95 } from '../src/checkups/stats.ts';
 import { formFor, orderItems } from '../src/checkups/checkups.ts';
 import { catalog, classroom, signedUp, startApp, type Client } from './helpers.ts';
+import { parseCsv } from './more-helpers.ts';
 import { put } from '../src/store/backend.ts';
 
 describe('check-up statistics (worked by hand)', () => {
@@ -214,11 +215,11 @@ describe('check-up routes', () => {
       const csv = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
       assert.equal(csv.status, 200);
       assert.match(csv.headers['content-type'], /text\/csv/);
-      const lines = csv.text.trim().split('\n');
-      assert.equal(lines[0], 'participant,phase,form,position,item id,pair id,technique,item kind,manipulative rating,confidence,answered on');
-      assert.equal(lines.length, 1 + 6 * 20 + 5 * 20 + 1);
+      const rows = parseCsv(csv.text);
+      assert.deepEqual(rows[0], ['participant', 'phase', 'form', 'position', 'item id', 'pair id', 'technique', 'item kind', 'manipulative rating', 'confidence', 'answered on']);
+      assert.equal(rows.length, 1 + 6 * 20 + 5 * 20 + 1);
       for (const name of names) assert.doesNotMatch(csv.text, new RegExp(`\\b${name}\\b`));
-      assert.equal(new Set(lines.slice(1).map((line) => line.split(',')[0])).size, 6);
+      assert.equal(new Set(rows.slice(1).map((row) => row[0])).size, 6);
       const again2 = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
       assert.equal(again2.text, csv.text, 'the random ids stay the same between exports');
 
@@ -266,19 +267,19 @@ describe('check-up routes', () => {
   test('a sitting taken with the retired items (before issue 11) still shows, scores and exports', async () => {
     const t = await startApp();
     try {
-      const { teacher, classId, students } = await classroom(t.app, ['old-timer']);
+      const { teacher, classId, students } = await classroom(t.app, ['old-timer', 'old-b', 'old-c', 'old-d', 'old-e']);
       const checkup = (await teacher.post(`/classes/${classId}/checkups`, { phase: 'before' })).body.checkup;
-      const student = students[0].user!.id;
       const bank = catalog().bank!;
       const retired = [...bank.items.values()].filter((item) => item.retired && item.form === 'A');
       assert.equal(retired.length, 16, 'the old form A');
       const at = new Date().toISOString();
-      await t.store.commit([
-        put('checkupSittings', { id: `${checkup.id}:${student}`, checkupId: checkup.id, studentId: student, form: 'A', itemIds: retired.map((item) => item.id), startedAt: at }),
-        ...retired.map((item) =>
-          put('checkupResponses', { id: `${checkup.id}:${student}:${item.id}`, checkupId: checkup.id, studentId: student, itemId: item.id, manipulative: item.manipulative ? 6 : 2, confidence: 4, at }),
+      const sitting = (checkupId: string, studentId: string, items: typeof retired) => [
+        put('checkupSittings', { id: `${checkupId}:${studentId}`, checkupId, studentId, form: items[0].form, itemIds: items.map((item) => item.id), startedAt: at }),
+        ...items.map((item) =>
+          put('checkupResponses', { id: `${checkupId}:${studentId}:${item.id}`, checkupId, studentId, itemId: item.id, manipulative: item.manipulative ? 6 : 2, confidence: 4, at }),
         ),
-      ]);
+      ];
+      for (const { user } of students) await t.store.commit(sitting(checkup.id, user!.id, retired));
       const result = await students[0].get(`/checkups/${checkup.id}/result`);
       assert.equal(result.status, 200);
       assert.equal(result.body.result.discernment, 4);
@@ -286,8 +287,14 @@ describe('check-up routes', () => {
       const page = await students[0].page(`/checkups/${checkup.id}/result`);
       assert.equal(page.status, 200);
       assert.ok(page.text.includes(retired[0].explanation.slice(0, 40).replace(/'/g, '&#39;').replace(/"/g, '&#34;')) || page.text.includes(retired[0].explanation.slice(0, 20)));
+      // The item-level data comes once the class result does (five students with before and after).
+      assert.equal((await teacher.agent.get(`/classes/${classId}/checkup.csv`)).status, 409);
+      const after = (await teacher.post(`/classes/${classId}/checkups`, { phase: 'after' })).body.checkup;
+      for (const { user } of students) await t.store.commit(sitting(after.id, user!.id, bank.form('B')));
       const csv = await teacher.agent.get(`/classes/${classId}/checkup.csv`);
-      assert.equal(csv.text.trim().split('\n').length, 1 + 16);
+      const rows = parseCsv(csv.text);
+      assert.equal(rows.length, 1 + 5 * 16 + 5 * 20);
+      assert.equal(rows.filter((row) => row.includes('before') && row.includes('A')).length, 5 * 16, 'the old sittings export');
       const report = (await teacher.get(`/classes/${classId}/checkup-report`)).body.report;
       assert.equal(report.reliability.find((row: { form: string }) => row.form === 'A').n, 0, 'old sittings measured other pairs: not in the current form\'s alpha');
     } finally {

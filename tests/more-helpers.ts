@@ -1,6 +1,7 @@
 // Extra test helpers beside helpers.ts: DELETE with the CSRF header, answers
-// with a chosen number right, a small CSV reader and HTML escaping as EJS does it.
+// with a chosen number right, CSV reading and HTML escaping as EJS does it.
 import type { Express } from 'express';
+import { parse } from 'csv-parse/sync';
 import { catalog, signedUp, type Client } from './helpers.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 
@@ -24,37 +25,9 @@ export function answersWith(lessonId: string, right: number): Record<string, str
   );
 }
 
-/** RFC 4180 CSV into rows of cells (quoted fields, doubled quotes, CRLF or LF). */
+/** CSV text into rows of cells (quoted fields, doubled quotes, CRLF or LF), read by the same parser the roster import uses. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
+  return parse(text, { relax_column_count: true });
 }
 
 /** Text as EJS's <%= %> writes it. */

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { auditEvent } from '../src/audit/events.ts';
+import { ERASED_TARGET } from '../src/store/schema.ts';
 import { classroom, Client, defaultAdmin, everythingStored, FIRST_LESSON, rightAnswers, signedUp, startApp } from './helpers.ts';
 
 test("the school's admin exports everything about a student, then erases it without a trace in any file or table", async () => {
@@ -13,6 +15,8 @@ test("the school's admin exports everything about a student, then erases it with
     const parent = await signedUp(t.app, 'parent', 'leaving-parent');
     await parent.post('/children', { code: code.body.code });
     const id = leaving.user!.id;
+    // An audit event naming the student (as a password reset writes): erasure must scrub it too.
+    await t.store.commit([auditEvent({ schoolId: 'a-school', actor: teacher.user!, action: 'password.reset', target: 'student erase-me-zq', targetUserId: id, at: t.clock.now })]);
 
     // The teacher resets the password (an audit event naming the student), then the admin acts.
     assert.equal((await teacher.post(`/classes/${classId}/students/${id}/reset-password`)).status, 201);
@@ -51,6 +55,7 @@ test("the school's admin exports everything about a student, then erases it with
     assert.doesNotMatch(files, /erase-me-zq/);
     assert.doesNotMatch(files, new RegExp(id));
     assert.match(files, /stays-here/);
+    assert.ok(files.includes(ERASED_TARGET), 'the audit event stays, without the name');
   } finally {
     await t.close();
   }

@@ -2,12 +2,14 @@
 import type { AppContext } from '../context.ts';
 import { conflict, invalid, notFound, unauthorized, HttpError } from '../http/errors.ts';
 import { newId, normaliseCode, temporaryPassword } from '../ids.ts';
-import { insert, isConflict, put, remove, type Role, type User } from '../store/backend.ts';
+import { insert, isConflict, put, remove, type Role, type StoreChange, type User } from '../store/backend.ts';
+import { auditEvent } from '../audit/events.ts';
+import { seenNow } from './activity.ts';
+import { refuseIfArchived } from '../classes/archive.ts';
 import { keys } from '../store/keys.ts';
 import { hashCost, hashPassword, passwordProblem, unusableHash, verifyPassword } from './passwords.ts';
 import type { Requester } from './throttles.ts';
 import { openInvite, trialSchool, useInvite } from '../schools/schools.ts';
-import { auditEvent } from '../audit/events.ts';
 
 export interface PublicUser {
   id: string;
@@ -109,6 +111,7 @@ export async function guessClassCode(ctx: AppContext, requester: Requester, code
     (await ctx.store.find('classes', 'joinCode', normaliseCode(code))).find((candidate) => schoolId === null || candidate.schoolId === schoolId),
   );
   if (!record) throw invalid('We do not know that class code. Check it with your teacher.', 'classCode');
+  refuseIfArchived(record, 'classCode');
   return record;
 }
 
@@ -126,23 +129,53 @@ export async function logIn(ctx: AppContext, username: string, password: string,
   }
   await ctx.throttles.logins.succeeded(username, address);
   if (user.deactivatedAt) throw new HttpError(403, 'This account was deactivated by your school admin, so it cannot log in. Ask them if you need it again.', 'username');
-  const signedIn = await upgradeHash(ctx, user, password);
-  // An admin can see and erase a whole school's data: every sign-in is in the audit log.
-  if (signedIn.role === 'admin' && signedIn.schoolId) {
-    await ctx.store.commit([auditEvent({ schoolId: signedIn.schoolId, actor: signedIn, action: 'admin.login', target: `admin ${signedIn.username}`, targetUserId: signedIn.id, at: ctx.now() })]);
-  }
-  return signedIn;
+  return recordSignIn(ctx, await upgradedHash(ctx, user, password));
 }
 
-/** Hashes made at an older cost are redone at today's, while the password is at hand. */
-async function upgradeHash(ctx: AppContext, user: User, password: string): Promise<User> {
-  if (hashCost(user.passwordHash) === ctx.config.passwordCost) return user;
+/**
+ * What a sign-in writes, in one commit: the account's last activity (at most
+ * once a day), a rehashed password, and for an admin the `admin.login` event.
+ */
+async function recordSignIn(ctx: AppContext, { fresh, rehashed }: { fresh: User; rehashed: boolean }): Promise<User> {
+  const now = ctx.now();
+  let user = fresh;
+  if (rehashed) user = seenNow(fresh, now);
+  else if (seenNow(fresh, now) !== fresh) {
+    // Written from the record as it is now, so a password reset made during this sign-in is not undone.
+    const current = await ctx.store.get('users', fresh.id);
+    if (!current) throw wrongPair();
+    user = seenNow(current, now);
+  }
+  const changes: StoreChange[] = user !== fresh ? [put('users', user)] : [];
+  if (user.role === 'admin' && user.schoolId) {
+    changes.push(auditEvent({ schoolId: user.schoolId, actor: user, action: 'admin.login', target: `admin ${user.username}`, at: now }));
+  }
+  if (changes.length) await ctx.store.commit(changes);
+  return user;
+}
+
+/** Hashes made at an older cost are redone at today's, while the password is at hand (written by recordSignIn). */
+async function upgradedHash(ctx: AppContext, user: User, password: string): Promise<{ fresh: User; rehashed: boolean }> {
+  if (hashCost(user.passwordHash) === ctx.config.passwordCost) return { fresh: user, rehashed: false };
   const passwordHash = await hashPassword(password, ctx.config.passwordCost);
   const fresh = await ctx.store.get('users', user.id);
-  if (!fresh || fresh.passwordHash !== user.passwordHash) return fresh ?? user;
-  const upgraded = { ...fresh, passwordHash };
-  await ctx.store.commit([put('users', upgraded)]);
-  return upgraded;
+  if (!fresh || fresh.passwordHash !== user.passwordHash) return { fresh: fresh ?? user, rehashed: false };
+  return { fresh: { ...fresh, passwordHash }, rehashed: true };
+}
+
+export interface ResetNotice {
+  /** the display name of whoever reset it, or null when that account is gone */
+  by: string | null;
+  /** 'teacher' or 'admin' */
+  role: Role | null;
+  at: string;
+}
+
+/** "Your teacher … reset your password on …": shown until the student chooses a new password. */
+export async function resetNotice(ctx: AppContext, user: User): Promise<ResetNotice | null> {
+  if (!user.passwordResetAt) return null;
+  const by = user.passwordResetBy ? await ctx.store.get('users', user.passwordResetBy) : undefined;
+  return { by: by?.displayName ?? null, role: by?.role ?? null, at: user.passwordResetAt };
 }
 
 function wrongPair(): HttpError {
@@ -175,12 +208,18 @@ export async function changePassword(ctx: AppContext, user: User, change: Passwo
   if (!fresh) throw unauthorized();
   const otherSessions = (await ctx.store.find('sessions', 'userId', user.id)).filter((session) => session.id !== change.keepSession);
   await ctx.store.commit([
-    put('users', { ...fresh, passwordHash, mustChangePassword: false }),
+    // The reset notice has been seen: it was on the page this new password was chosen on.
+    put('users', { ...fresh, passwordHash, mustChangePassword: false, passwordResetBy: null, passwordResetAt: null }),
     ...otherSessions.map((session) => remove('sessions', session.id)),
   ]);
 }
 
-/** A teacher's reset: a one-time password to hand over; every session of the student ends; the audit log records it. */
+/**
+ * A teacher's reset: a one-time password to hand over; every session of the
+ * student ends; the audit log records it. Who reset it and when stays on the
+ * account until the student chooses a new password, so they are told at
+ * their next login.
+ */
 export async function resetPassword(ctx: AppContext, teacher: User, student: User): Promise<string> {
   const temporary = temporaryPassword();
   const passwordHash = await hashPassword(temporary, ctx.config.passwordCost);
@@ -189,7 +228,7 @@ export async function resetPassword(ctx: AppContext, teacher: User, student: Use
   const sessions = await ctx.store.find('sessions', 'userId', student.id);
   const at = ctx.now();
   await ctx.store.commit([
-    put('users', { ...fresh, passwordHash, mustChangePassword: true }),
+    put('users', { ...fresh, passwordHash, mustChangePassword: true, passwordResetBy: teacher.id, passwordResetAt: at.toISOString() }),
     ...sessions.map((session) => remove('sessions', session.id)),
     auditEvent({ schoolId: fresh.schoolId!, actor: teacher, action: 'password.reset', target: `student ${fresh.username}`, targetUserId: fresh.id, at }),
   ]);

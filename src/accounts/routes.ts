@@ -5,15 +5,11 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { csrf } from '../http/csrf.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { startSession } from './sign-in.ts';
-import { atLeast, atMost, parseBody, requiredText, text } from '../http/validate.ts';
+import { atMost, parseBody, requiredText, text, usernameText } from '../http/validate.ts';
 import { requesterOf } from './throttles.ts';
-import { changePassword, logIn, presentUser, signUp } from './accounts.ts';
+import { changePassword, logIn, presentUser, resetNotice, signUp } from './accounts.ts';
 
-export const username = text()
-  .trim()
-  .min(3, atLeast(3))
-  .max(32, atMost(32))
-  .regex(/^[A-Za-z0-9._-]+$/, 'may only use letters, digits, dots, dashes and underscores');
+export const username = usernameText();
 
 const signupSchema = z.object({
   role: z.enum(['teacher', 'student', 'parent'], { error: 'choose teacher, student or parent' }),
@@ -70,7 +66,8 @@ export function accountRoutes(ctx: AppContext): Router {
     const user = await logIn(ctx, input.username, input.password, requesterOf(req).address);
     const csrfToken = await startSession(req, user);
     if (wantsJson(req)) {
-      res.json({ user: presentUser(user), csrfToken });
+      const passwordReset = await resetNotice(ctx, user);
+      res.json({ user: presentUser(user), csrfToken, ...(passwordReset ? { passwordReset } : {}) });
       return;
     }
     res.redirect(303, user.mustChangePassword ? '/password' : next);
@@ -83,14 +80,15 @@ export function accountRoutes(ctx: AppContext): Router {
     else res.redirect(303, '/');
   });
 
-  router.get('/password', requireUser(), (req, res) => {
+  router.get('/password', requireUser(), async (req, res) => {
     const user = currentUser(req);
-    reply(req, res, 'accounts/password', { title: 'Choose a new password', forced: user.mustChangePassword, values: {} }, { mustChangePassword: user.mustChangePassword });
+    const resetBy = await resetNotice(ctx, user);
+    reply(req, res, 'accounts/password', { title: 'Choose a new password', forced: user.mustChangePassword, resetBy, values: {} }, { mustChangePassword: user.mustChangePassword, passwordReset: resetBy });
   });
 
   router.post('/password', requireUser(), async (req, res) => {
     const user = currentUser(req);
-    formPage(res, 'accounts/password', { title: 'Choose a new password', forced: user.mustChangePassword });
+    formPage(res, 'accounts/password', { title: 'Choose a new password', forced: user.mustChangePassword, resetBy: await resetNotice(ctx, user) });
     const input = parseBody(passwordSchema, req);
     await changePassword(ctx, user, { current: input.password, next: input.newPassword, keepSession: req.sessionID, address: requesterOf(req).address });
     afterWrite(req, res, { ok: true }, '/', 200);

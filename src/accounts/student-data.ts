@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { auditEvent } from '../audit/events.ts';
 import { decodeAnswers } from '../learning/answer-codec.ts';
 import type { Resource } from '../http/policy.ts';
-import { put, type Attempt, type User } from '../store/backend.ts';
+import { type Attempt, type User } from '../store/backend.ts';
 import { STUDENT_RECORDS } from '../store/schema.ts';
 
 /** A student as the policy sees them. */
@@ -51,14 +51,13 @@ export async function exportStudentData(ctx: AppContext, admin: User, student: U
 }
 
 /**
- * Erases the student; the erasure's audit event, and older events about the
- * student with their name taken out, are written in the same commit.
+ * Erases the student; the erasure's audit event is written in the same
+ * commit, and the store takes the student's name out of older events about
+ * them (schema.ts scrubbedEvent).
  */
 export async function eraseStudent(ctx: AppContext, admin: User, student: User): Promise<void> {
-  const about = await ctx.store.find('auditEvents', 'targetUserId', student.id);
   // Throttle counts are kept under a keyed hash and expire within the hour, so none names the student.
   await ctx.store.eraseStudent(student.id, [
-    ...about.map((event) => put('auditEvents', { ...event, target: ERASED_STUDENT, targetUserId: null })),
     auditEvent({ schoolId: student.schoolId!, actor: admin, action: 'student.erased', target: ERASED_STUDENT, at: ctx.now() }),
   ]);
 }

@@ -15,12 +15,14 @@ export interface AuditInput {
   targetUserId?: string | null;
   detail?: string;
   at: Date;
+  /** a fixed id makes the event a claim: inserting it twice conflicts (the retention job's run of the day) */
+  id?: string;
 }
 
 /** The store change that appends one event; add it to the action's own commit. */
 export function auditEvent(input: AuditInput): StoreChange {
   return insert('auditEvents', {
-    id: newId(),
+    id: input.id ?? newId(),
     schoolId: input.schoolId,
     at: input.at.toISOString(),
     actorId: input.actor?.id ?? null,

@@ -5,10 +5,10 @@ import { randomInt } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { newId } from '../ids.ts';
-import { insert, isConflict, put, type Checkup, type CheckupSitting, type User } from '../store/backend.ts';
+import { insert, isConflict, put, type Checkup, type CheckupResponse, type CheckupSitting, type User } from '../store/backend.ts';
 import { keys, stableBucket } from '../store/keys.ts';
 import type { BankItem, Form, ItemBank } from './bank.ts';
-import { cronbachAlpha, mean, pairedChange, round2, scoreSitting, type Score } from './stats.ts';
+import { round2, scoreSitting, type Score } from './stats.ts';
 
 export type Phase = Checkup['phase'];
 export const PHASES: Phase[] = ['before', 'after', 'booster'];
@@ -141,17 +141,22 @@ export async function checkupStatus(ctx: AppContext, checkup: Checkup, studentId
   return (await sittingProgress(ctx, sitting)).next === null ? 'completed' : 'in_progress';
 }
 
-interface ScoredSitting extends Score {
+export interface ScoredSitting extends Score {
   form: string;
   items: { id: string; publicId: string; pairId: string; technique: string; manipulative: boolean; rating: number; confidence: number; explanation: string; html: string }[];
 }
 
 /** A finished sitting's scores; null when not finished. */
 export async function scoreOf(ctx: AppContext, checkup: Checkup, studentId: string): Promise<ScoredSitting | null> {
-  if (!(await isComplete(ctx, checkup, studentId))) return null;
-  const bank = bankOrThrow(ctx);
-  const sitting = (await ctx.store.get('checkupSittings', keys.sitting(checkup.id, studentId)))!;
-  const byItem = new Map((await responsesOf(ctx, checkup.id, studentId)).map((response) => [response.itemId, response]));
+  const sitting = await ctx.store.get('checkupSittings', keys.sitting(checkup.id, studentId));
+  if (!sitting) return null;
+  return scoreFrom(bankOrThrow(ctx), sitting, await responsesOf(ctx, checkup.id, studentId));
+}
+
+/** Scores a sitting from its responses; null while any item is unanswered. */
+export function scoreFrom(bank: ItemBank, sitting: CheckupSitting, responses: CheckupResponse[]): ScoredSitting | null {
+  const byItem = new Map(responses.map((response) => [response.itemId, response]));
+  if (!sitting.itemIds.every((id) => byItem.has(id))) return null;
   const items = sitting.itemIds.map((id) => {
     const item = bank.items.get(id)!;
     const response = byItem.get(id)!;
@@ -160,112 +165,8 @@ export async function scoreOf(ctx: AppContext, checkup: Checkup, studentId: stri
   return { ...scoreSitting(items), form: sitting.form, items };
 }
 
-/** Per pair of a scored sitting: rating of the manipulative item minus rating of its twin. */
-function pairDiscernments(scored: ScoredSitting): Map<string, number> {
-  const byPair = new Map<string, { m?: number; n?: number }>();
-  for (const item of scored.items) {
-    const pair = byPair.get(item.pairId) ?? {};
-    pair[item.manipulative ? 'm' : 'n'] = item.rating;
-    byPair.set(item.pairId, pair);
-  }
-  const result = new Map<string, number>();
-  for (const [pairId, pair] of byPair) if (pair.m !== undefined && pair.n !== undefined) result.set(pairId, pair.m - pair.n);
-  return result;
-}
-
-export interface FormReliability {
-  form: Form;
-  /** students of the class who finished this form with its current items */
-  n: number;
-  pairs: number;
-  /** Cronbach's alpha of pair discernment; null when suppressed (n < MIN_REPORT_N) or not defined */
-  alpha: number | null;
-  suppressed: boolean;
-}
-
-/**
- * How reliable each form was in this class: Cronbach's alpha over the form's
- * pairs, from every finished sitting of the form (before, after or booster).
- * Shown only from MIN_REPORT_N students, like the rest of the report.
- */
-function formReliability(bank: ItemBank, sittings: ScoredSitting[]): FormReliability[] {
-  return (['A', 'B', 'C'] as Form[]).map((form) => {
-    const pairIds = [...new Set(bank.form(form).map((item) => item.pairId))];
-    const rows: number[][] = [];
-    for (const scored of sittings) {
-      if (scored.form !== form) continue;
-      const byPair = pairDiscernments(scored);
-      // Sittings of retired items measured other pairs: they cannot join this figure.
-      if (pairIds.every((pairId) => byPair.has(pairId))) rows.push(pairIds.map((pairId) => byPair.get(pairId)!));
-    }
-    const suppressed = rows.length < MIN_REPORT_N;
-    const alpha = suppressed ? null : cronbachAlpha(rows);
-    return { form, n: rows.length, pairs: pairIds.length, alpha: alpha === null ? null : round2(alpha), suppressed };
-  });
-}
-
 export function presentScore(score: Score) {
   return { manipulativeMean: round2(score.manipulativeMean), neutralMean: round2(score.neutralMean), discernment: round2(score.discernment) };
-}
-
-/** The class report: before vs after for students who took both, and per technique. */
-export async function classReport(ctx: AppContext, classId: string) {
-  const bank = bankOrThrow(ctx);
-  const checkups = await checkupsOfClass(ctx, classId);
-  const before = checkups.find((checkup) => checkup.phase === 'before');
-  const after = checkups.find((checkup) => checkup.phase === 'after');
-  const students = (await ctx.store.find('memberships', 'classId', classId)).map((membership) => membership.studentId);
-  // Every finished sitting of the class, scored once: the counts, the pairs and the reliability all come from these.
-  const scores = new Map<Checkup, (ScoredSitting | null)[]>();
-  for (const checkup of checkups) scores.set(checkup, await Promise.all(students.map((studentId) => scoreOf(ctx, checkup, studentId))));
-  const completed: Record<string, number> = {};
-  for (const [checkup, sittings] of scores) completed[checkup.phase] = sittings.filter(Boolean).length;
-  const pairs = students
-    .map((studentId, index) => ({ studentId, before: before && scores.get(before)![index], after: after && scores.get(after)![index] }))
-    .filter((entry): entry is { studentId: string; before: ScoredSitting; after: ScoredSitting } => Boolean(entry.before && entry.after));
-  const pairedN = pairs.length;
-  const reliability = formReliability(bank, [...scores.values()].flat().filter((sitting): sitting is ScoredSitting => sitting !== null));
-  if (pairedN < MIN_REPORT_N) {
-    return { pairedN, minimum: MIN_REPORT_N, completed, suppressed: true as const, before: null, after: null, change: null, perTechnique: [], reliability };
-  }
-  const summary = (scores: Score[]) => ({
-    discernment: round2(mean(scores.map((s) => s.discernment))),
-    neutralMean: round2(mean(scores.map((s) => s.neutralMean))),
-    manipulativeMean: round2(mean(scores.map((s) => s.manipulativeMean))),
-  });
-  const interval = (change: ReturnType<typeof pairedChange>) => ({ mean: round2(change.mean), ci95: [round2(change.ci95[0]), round2(change.ci95[1])] as [number, number] });
-  const pairDiscernment = (scored: ScoredSitting, technique: string) => {
-    const items = scored.items.filter((item) => item.technique === technique);
-    const m = items.filter((item) => item.manipulative).map((item) => item.rating);
-    const n = items.filter((item) => !item.manipulative).map((item) => item.rating);
-    return m.length && n.length ? mean(m) - mean(n) : null;
-  };
-  const techniques = [...new Set(bank.form('A').map((item) => item.technique))];
-  const perTechnique = techniques.map((technique) => {
-    const b = pairs.map((p) => pairDiscernment(p.before, technique)).filter((v): v is number => v !== null);
-    const a = pairs.map((p) => pairDiscernment(p.after, technique)).filter((v): v is number => v !== null);
-    return {
-      technique,
-      name: bank.techniques[technique],
-      before: b.length ? round2(mean(b)) : null,
-      after: a.length ? round2(mean(a)) : null,
-      change: b.length && a.length ? round2(mean(a) - mean(b)) : null,
-    };
-  });
-  return {
-    pairedN,
-    minimum: MIN_REPORT_N,
-    completed,
-    suppressed: false as const,
-    before: summary(pairs.map((p) => p.before)),
-    after: summary(pairs.map((p) => p.after)),
-    change: {
-      discernment: interval(pairedChange(pairs.map((p) => p.before.discernment), pairs.map((p) => p.after.discernment))),
-      neutralMean: interval(pairedChange(pairs.map((p) => p.before.neutralMean), pairs.map((p) => p.after.neutralMean))),
-    },
-    perTechnique,
-    reliability,
-  };
 }
 
 /** A random id per student per class, made the first time the class's data is exported. */
@@ -319,15 +220,4 @@ export async function checkupCsvRows(ctx: AppContext, classId: string): Promise<
     }
   }
   return rows;
-}
-
-/** One student's check-ups in a class, for their teacher: status, and scores once finished. */
-export async function studentCheckupScores(ctx: AppContext, classId: string, studentId: string) {
-  if (!ctx.catalog.bank) return [];
-  return Promise.all(
-    (await checkupsOfClass(ctx, classId)).map(async (checkup) => {
-      const score = await scoreOf(ctx, checkup, studentId);
-      return { phase: checkup.phase, status: await checkupStatus(ctx, checkup, studentId), score: score ? presentScore(score) : null };
-    }),
-  );
 }

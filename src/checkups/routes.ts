@@ -12,14 +12,15 @@ import {
   bankOrThrow,
   checkupCsvRows,
   checkupsOfClass,
-  classReport,
   ensureSitting,
   presentScore,
   recordResponse,
   scoreOf,
   sittingProgress,
+  MIN_REPORT_N,
   PHASES,
 } from './checkups.ts';
+import { classesWithReportShown, classReport } from './report.ts';
 
 const assignSchema = z.object({
   phase: z.enum(['before', 'after', 'booster'], { error: 'choose before, after or booster' }),
@@ -122,7 +123,12 @@ export function checkupRoutes(ctx: AppContext): Router {
   }
 
   async function reportFile(_req: Request, res: Response) {
-    const rows = await checkupCsvRows(ctx, loaded(res).classRecord.id);
+    const record = loaded(res).classRecord;
+    // Item-level ratings of a class too small for its report would show each student's answers.
+    if (!(await classesWithReportShown(ctx, [record.id])).has(record.id)) {
+      throw conflict(`The item-level data can be downloaded once at least ${MIN_REPORT_N} students have taken both the before and the after check-up, so that no student can be picked out.`);
+    }
+    const rows = await checkupCsvRows(ctx, record.id);
     res.type('text/csv; charset=utf-8');
     res.attachment('checkup-items.csv');
     res.send(toCsv(rows));

@@ -7,8 +7,9 @@ import { decodeAnswers } from '../learning/answer-codec.ts';
 import { attemptsOf, isOverdue, NOT_STARTED, progressOfStudents, today, type LessonProgress } from '../learning/progress.ts';
 import { insert, isConflict, put, remove, take, type Assignment, type ClassRecord, type StoreChange, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
+import { refuseIfArchived } from './archive.ts';
 
-const JOIN_CODE_LENGTH = 6;
+export const JOIN_CODE_LENGTH = 6;
 
 /**
  * Saves the class with a fresh join code, drawing again if another class
@@ -62,6 +63,8 @@ export async function assignmentsOf(ctx: AppContext, classId: string): Promise<A
 
 /** Assigning a lesson twice changes its due date instead of adding a second row. */
 export async function assignLesson(ctx: AppContext, classId: string, lessonId: string, due: string | null): Promise<{ assignment: Assignment; created: boolean }> {
+  const record = await ctx.store.get('classes', classId);
+  if (record) refuseIfArchived(record, 'lessonId');
   if (!ctx.catalog.lesson(lessonId)) throw invalid(`There is no lesson "${lessonId}".`, 'lessonId');
   for (;;) {
     const existing = (await ctx.store.find('assignments', 'classId', classId)).find((assignment) => assignment.lessonId === lessonId);

@@ -4,6 +4,14 @@ import type { ClassRecord, User } from '../store/backend.ts';
 import type { ClassOverview } from './classes.ts';
 import { checkupsOfClass, isComplete } from '../checkups/checkups.ts';
 import { classIntervals } from '../practice/records.ts';
+import { gradeStatusOfClass } from '../lti/outbox.ts';
+
+/** For a class that came from an LMS course: whether its roster can be fetched, and per student whether scores reached the LMS. */
+async function lmsOfClass(ctx: AppContext, classId: string) {
+  const context = (await ctx.store.find('ltiContexts', 'classId', classId))[0];
+  if (!context) return null;
+  return { roster: Boolean(context.membershipsUrl), scores: await gradeStatusOfClass(ctx, classId) };
+}
 
 /** The teachers of a class, the creator first (co-teachers in the order they were added). */
 async function teachersOf(ctx: AppContext, classId: string): Promise<User[]> {
@@ -29,7 +37,7 @@ export async function presentClassPage(ctx: AppContext, overview: ClassOverview)
   const { record, students, assignments, cells, perLesson } = overview;
   const assignedIds = new Set(assignments.map((assignment) => assignment.lessonId));
   const json = {
-    class: { id: record.id, name: record.name, joinCode: record.joinCode },
+    class: { id: record.id, name: record.name, joinCode: record.joinCode, ...(record.archivedAt ? { archivedAt: record.archivedAt } : {}) },
     students: students.map((student) => ({ id: student.id, username: student.username, displayName: student.displayName })),
     assignments: assignments.map((assignment) => ({ id: assignment.id, lessonId: assignment.lessonId, due: assignment.due })),
     progress: students.flatMap((student) =>
@@ -49,8 +57,10 @@ export async function presentClassPage(ctx: AppContext, overview: ClassOverview)
       completed: (await Promise.all(students.map((student) => isComplete(ctx, checkup, student.id)))).filter(Boolean).length,
     })),
   );
+  const lms = await lmsOfClass(ctx, record.id);
   return {
-    json: { ...json, checkups },
+    json: { ...json, checkups, ...(lms ? { lms: { roster: lms.roster, scores: students.map((student) => ({ studentId: student.id, ...(lms.scores.get(student.id) ?? { status: 'none', lastError: null, lessons: 0 }) })) } } : {}) },
+    lms,
     checkups,
     hasBank: Boolean(ctx.catalog.bank),
     boosterIntervals: await classIntervals(ctx.store, record.id),

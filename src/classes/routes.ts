@@ -28,7 +28,7 @@ import {
   unassignLesson,
 } from './classes.ts';
 import { teacherHome } from '../home/home.ts';
-import { studentCheckupScores } from '../checkups/checkups.ts';
+import { studentCheckupScores } from '../checkups/report.ts';
 import { progressCsv } from './csv.ts';
 import { presentClassPage, presentClassRef, presentRoster, presentStudentRef } from './presenters.ts';
 
@@ -146,15 +146,20 @@ export function classRoutes(ctx: AppContext): Router {
   async function studentPageLocals(req: Request, res: Response) {
     const { classRecord: record, student } = loaded(res);
     const attempts = await studentAttempts(ctx, student.id);
-    const checkups = await studentCheckupScores(ctx, record.id, student.id);
+    const checkupScores = await studentCheckupScores(ctx, record.id, student.id);
     // An admin sees export and erase here; a teacher is not shown what they cannot use.
     const mayErase = can(currentUser(req), 'student.erase', studentResource(student));
-    return { title: student.displayName, record, student, attempts, checkups, mayErase };
+    return { title: student.displayName, record, student, attempts, checkupScores, mayErase };
   }
 
   async function showStudent(req: Request, res: Response) {
     const locals = await studentPageLocals(req, res);
-    reply(req, res, 'classes/student', locals, { student: presentStudentRef(locals.student), attempts: locals.attempts, checkups: locals.checkups });
+    reply(req, res, 'classes/student', locals, {
+      student: presentStudentRef(locals.student),
+      attempts: locals.attempts,
+      checkups: locals.checkupScores.checkups,
+      checkupScoresShown: locals.checkupScores.scoresShown,
+    });
   }
 
   async function resetStudentPassword(req: Request, res: Response) {

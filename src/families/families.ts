@@ -63,7 +63,28 @@ export async function linkedAdults(ctx: AppContext, studentId: string) {
   return links
     .map((link) => ({ link, parent: parents.find((parent) => parent.id === link.parentId) }))
     .filter((entry): entry is { link: typeof entry.link; parent: User } => entry.parent !== undefined)
-    .map(({ link, parent }) => ({ id: parent.id, displayName: parent.displayName, username: parent.username, linkedAt: link.createdAt }));
+    .map(({ link, parent }) => ({ id: parent.id, displayName: parent.displayName, username: parent.username, linkedAt: link.createdAt, lastViewedAt: link.lastViewedAt ?? null }));
+}
+
+/** Views closer together than this count as one: opening a child's page again and again costs no write. */
+export const VIEW_RECORD_INTERVAL_MS = 10 * 60 * 1000;
+
+/**
+ * Notes that a parent looked at a child's progress, so the child can see
+ * when. The link is taken and put back in one commit: if the child removed
+ * the link a moment ago, the commit fails and no link comes back.
+ */
+export async function recordParentView(ctx: AppContext, parent: User, child: User): Promise<void> {
+  const id = keys.parentLink(parent.id, child.id);
+  const link = await ctx.store.get('parentLinks', id);
+  if (!link) return;
+  const now = ctx.now();
+  if (link.lastViewedAt && now.getTime() - new Date(link.lastViewedAt).getTime() < VIEW_RECORD_INTERVAL_MS) return;
+  try {
+    await ctx.store.commit([take('parentLinks', id), put('parentLinks', { ...link, lastViewedAt: now.toISOString() })]);
+  } catch (error) {
+    if (!isConflict(error, 'parentLinks.id')) throw error; // the link ended meanwhile: nothing to record
+  }
 }
 
 export async function openCodes(ctx: AppContext, studentId: string) {

@@ -9,7 +9,7 @@ import { parseBody, requiredText } from '../http/validate.ts';
 import { childPractice } from '../practice/practice.ts';
 import { parentHome } from '../home/home.ts';
 import { requesterOf } from '../accounts/throttles.ts';
-import { cancelCode, childCheckups, childProgress, childTimeline, createParentCode, linkChild, linkedAdults, linkedChild, openCodes, unlinkAdult } from './families.ts';
+import { cancelCode, childCheckups, childProgress, childTimeline, createParentCode, linkChild, linkedAdults, linkedChild, openCodes, recordParentView, unlinkAdult } from './families.ts';
 
 const linkSchema = z.object({ code: requiredText(20) });
 
@@ -58,6 +58,8 @@ export function familyRoutes(ctx: AppContext): Router {
 
   router.get('/children/:studentId', parent, async (req, res) => {
     const child = loaded(res).student;
+    // First: when the view cannot be recorded (the store refuses writes), the progress is not shown either.
+    await recordParentView(ctx, currentUser(req), child);
     const progress = await childProgress(ctx, child);
     const timeline = await childTimeline(ctx, child);
     const checkups = await childCheckups(ctx, child);

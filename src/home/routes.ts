@@ -33,10 +33,12 @@ export function homeRoutes(ctx: AppContext): Router {
         return { view: 'home/student', locals: { title: 'Your lessons', ...page, user, currentPath: req.path }, json: page.json };
       });
     }
-    // An admin may also teach: their home is their classes (the school's pages are under /admin).
     if (user.role === 'teacher' || user.role === 'admin') {
+      // An admin may also teach: their classes, with the way to the school's overview on top.
       const page = await teacherHome(ctx, user);
-      return reply(req, res, 'home/teacher', { title: 'Your classes', ...page, values: {} }, page.json);
+      const school = user.role === 'admin' && user.schoolId ? await ctx.store.get('schools', user.schoolId) : undefined;
+      const admin = school ? { schoolName: school.name, dashboard: '/admin' } : null;
+      return reply(req, res, 'home/teacher', { title: 'Your classes', ...page, admin, values: {} }, admin ? { ...page.json, admin } : page.json);
     }
     const page = await parentHome(ctx, user);
     return reply(req, res, 'home/parent', { title: 'Your children', ...page, values: {} }, page.json);

@@ -13,7 +13,7 @@ declare module 'express-serve-static-core' {
 }
 
 /** Pages a user who must change a reset password can still reach. */
-const ALLOWED_BEFORE_NEW_PASSWORD = new Set(['/password', '/logout', '/session', '/help', '/healthz']);
+const ALLOWED_BEFORE_NEW_PASSWORD = new Set(['/password', '/logout', '/session', '/help', '/healthz', '/privacy', '/privacy/parents']);
 
 export function loadUser(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {

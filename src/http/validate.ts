@@ -16,6 +16,11 @@ export function parseBody<T extends z.ZodType>(schema: T, req: Request): z.infer
   return result.data;
 }
 
+/** The same for a query string (filters of a GET page): a bad filter is a 422 naming it, never a 500. */
+export function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+  return parseBody(schema, { body: req.query ?? {} } as Request);
+}
+
 function label(field: string): string {
   const names: Record<string, string> = {
     username: 'Username',
@@ -30,6 +35,13 @@ function label(field: string): string {
     role: 'Account type',
     confirm: 'Username to confirm',
     itemId: 'Item',
+    from: 'From',
+    to: 'To',
+    actor: 'Who',
+    action: 'Action',
+    page: 'Page',
+    inactiveMonths: 'Months without sign-in',
+    archiveClassesAfter: 'Archive classes after',
     token: 'Setup code',
     schoolName: 'School name',
     invite: 'Invitation code',
@@ -48,6 +60,14 @@ export const text = () =>
 
 export const atMost = (max: number) => `at most ${max} characters`;
 export const atLeast = (min: number) => `at least ${min} characters`;
+
+/** The account rule for usernames (sign-up and roster import): 3 to 32 letters, digits, dots, dashes and underscores. */
+export const usernameText = () =>
+  text()
+    .trim()
+    .min(3, atLeast(3))
+    .max(32, atMost(32))
+    .regex(/^[A-Za-z0-9._-]+$/, 'may only use letters, digits, dots, dashes and underscores');
 
 /** Characters that reorder the text around them (a name ending in U+202E would turn "(sam)" into ")mas(" after it). */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;

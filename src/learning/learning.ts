@@ -9,6 +9,7 @@ import { gradeQuiz, shuffled, type Answers, type Grade } from './grading.ts';
 import { decodeAnswers, encodeAnswers, quizShape } from './answer-codec.ts';
 import { attemptsOf } from './progress.ts';
 import { questionOrder, quizIds } from './public-ids.ts';
+import { gradeChanges } from '../lti/outbox.ts';
 
 export function lessonOrThrow(ctx: AppContext, lessonId: string) {
   const lesson = ctx.catalog.lesson(lessonId);
@@ -87,8 +88,11 @@ export async function submitQuiz(ctx: AppContext, student: User, quiz: Quiz, ans
   let known = storedShapes.get(ctx.store);
   if (!known) storedShapes.set(ctx.store, (known = new Set()));
   const shapeStored = known.has(shape.id) || (await ctx.store.get('quizShapes', shape.id)) !== undefined;
-  await ctx.store.commit([...(shapeStored ? [] : [put('quizShapes', shape)]), put('attempts', attempt)]);
+  // A score for the LMS is queued in the attempt's own commit: once the answer is acknowledged, it will arrive.
+  const grades = await gradeChanges(ctx, student, attempt);
+  await ctx.store.commit([...(shapeStored ? [] : [put('quizShapes', shape)]), put('attempts', attempt), ...grades]);
   known.add(shape.id);
+  if (grades.length) ctx.lti.outbox.poke();
   return { attempt, grade };
 }
 

@@ -32,6 +32,17 @@ export async function progressOfStudents(store: StoreBackend, studentIds: string
   return new Map(studentIds.map((studentId) => [studentId, progressFrom(opensOf.get(studentId) ?? [], attemptsOfStudent.get(studentId) ?? [])]));
 }
 
+/**
+ * The lessons each student has passed (studentId -> lesson ids): the
+ * "passed" of progressOfStudents, from attempts alone, for a whole school's
+ * completion figures.
+ */
+export async function passedLessonsOf(store: StoreBackend, studentIds: string[]): Promise<Map<string, Set<string>>> {
+  const passed = new Map<string, Set<string>>(studentIds.map((studentId) => [studentId, new Set()]));
+  for (const attempt of await store.findAny('attempts', 'studentId', studentIds)) if (attempt.passed) passed.get(attempt.studentId)?.add(attempt.lessonId);
+  return passed;
+}
+
 function byStudent<T extends { studentId: string }>(records: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const record of records) {

@@ -11,6 +11,7 @@ import { questionOrder, quizIds } from '../learning/public-ids.ts';
 import { today } from '../learning/progress.ts';
 import type { BoosterResult, ClassRecord, ScenarioRun, User } from '../store/backend.ts';
 import { studentsOf } from '../classes/classes.ts';
+import { classesWithReportShown } from '../checkups/report.ts';
 import { boosterSchedule, intervalsFor, parseBoosterId, type ScheduledBooster } from './boosters.ts';
 import type { BoosterPool, BoosterQuestion, Scenario, ScenarioNode } from './content.ts';
 import { classLevel, LEVEL_LABELS, masteryMap, toRevisit, type Evidence } from './mastery.ts';
@@ -230,8 +231,13 @@ export function boosterReview(due: DueBooster, result: BoosterResult, seed: stri
 
 // ---------------------------------------------------------------- the technique map
 
-/** Everything a student has answered that says something about a technique (docs/mastery.md). */
-export async function evidenceOf(ctx: AppContext, studentId: string): Promise<Evidence[]> {
+/**
+ * Everything a student has answered that says something about a technique
+ * (docs/mastery.md). `checkupShown` limits check-up ratings to those a
+ * teacher may see (docs/assessment.md, "Small groups"); the student's own
+ * map uses them all.
+ */
+export async function evidenceOf(ctx: AppContext, studentId: string, checkupShown: (checkupId: string) => boolean = () => true): Promise<Evidence[]> {
   const evidence: Evidence[] = [];
   for (const attempt of await ctx.store.find('attempts', 'studentId', studentId)) {
     const quiz = ctx.catalog.quiz(attempt.lessonId);
@@ -257,7 +263,7 @@ export async function evidenceOf(ctx: AppContext, studentId: string): Promise<Ev
   if (bank) {
     for (const response of await ctx.store.find('checkupResponses', 'studentId', studentId)) {
       const item = bank.items.get(response.itemId);
-      if (!item) continue;
+      if (!item || !checkupShown(response.checkupId)) continue;
       // 1-7 scale, 4 in the middle: right means on the right side of the middle.
       const correct = item.manipulative ? response.manipulative >= 5 : response.manipulative <= 3;
       evidence.push({ technique: item.technique, correct, at: response.at, source: 'checkup' });
@@ -268,8 +274,8 @@ export async function evidenceOf(ctx: AppContext, studentId: string): Promise<Ev
 
 const TECHNIQUE_IDS = TECHNIQUES.map((technique) => technique.id);
 
-export async function studentMastery(ctx: AppContext, studentId: string) {
-  const map = masteryMap(TECHNIQUE_IDS, await evidenceOf(ctx, studentId), ctx.now());
+export async function studentMastery(ctx: AppContext, studentId: string, checkupShown?: (checkupId: string) => boolean) {
+  const map = masteryMap(TECHNIQUE_IDS, await evidenceOf(ctx, studentId, checkupShown), ctx.now());
   return TECHNIQUES.map((technique) => {
     const mastery = map.get(technique.id)!;
     const lessonId = Object.entries(LESSON_TECHNIQUE).find(([, id]) => id === technique.id)?.[0] ?? null;
@@ -302,9 +308,24 @@ function scenarioSummaries(ctx: AppContext, runs: ScenarioRun[]) {
     });
 }
 
+/**
+ * The check-ups whose ratings may count in a map a teacher sees: those of
+ * classes (of these students) whose own check-up report is shown. A
+ * check-up of a class too small for its report stays out, or the map would
+ * move with what that report hides.
+ */
+async function checkupsShownToStaff(ctx: AppContext, studentIds: string[]): Promise<(checkupId: string) => boolean> {
+  if (!ctx.catalog.bank) return () => false;
+  const classIds = [...new Set((await ctx.store.findAny('memberships', 'studentId', studentIds)).map((membership) => membership.classId))];
+  const shownClasses = await classesWithReportShown(ctx, classIds);
+  const shown = new Set((await ctx.store.findAny('checkups', 'classId', [...shownClasses])).map((checkup) => checkup.id));
+  return (checkupId) => shown.has(checkupId);
+}
+
 /** The teacher's view: levels per student and technique, the class level, what to revisit, boosters and chat endings. */
 export async function classPractice(ctx: AppContext, record: ClassRecord) {
   const students = await studentsOf(ctx, record.id);
+  const checkupShown = await checkupsShownToStaff(ctx, students.map((student) => student.id));
   const rows: {
     student: User;
     levels: Awaited<ReturnType<typeof studentMastery>>;
@@ -312,7 +333,7 @@ export async function classPractice(ctx: AppContext, record: ClassRecord) {
     scenarios: ReturnType<typeof scenarioSummaries>;
   }[] = [];
   for (const student of students) {
-    const levels = await studentMastery(ctx, student.id);
+    const levels = await studentMastery(ctx, student.id, checkupShown);
     const schedule = await scheduleOf(ctx, student.id);
     const runs = await scenarioRunsOf(ctx.store, student.id);
     const scenarios = scenarioSummaries(ctx, runs);

@@ -84,11 +84,12 @@ export interface StoreBackend {
   /** all or nothing; resolves once durable; rejects with StoreConflict on a unique key */
   commit(changes: StoreChange[]): Promise<void>;
   /**
-   * removes the student's account and every record about them, from every
-   * file or table; `alongside` (puts and inserts: the erasure's audit event)
-   * is written in the same commit
+   * Removes the student's account and every record about them, from every
+   * file or table, and scrubs their name from audit events about them
+   * (schema.ts scrubbedEvent); `also` is committed with it, all or nothing
+   * (the audit event that records the erasure).
    */
-  eraseStudent(studentId: string, alongside?: StoreChange[]): Promise<void>;
+  eraseStudent(studentId: string, also?: StoreChange[]): Promise<void>;
   /** page version counters (see schema.ts versionKeysOf); 0 for a key never bumped */
   versions(keys: string[]): Promise<number[]>;
   onInvalidate(listener: InvalidationListener): void;

@@ -4,9 +4,9 @@
 // check-then-write cannot interleave with another request.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Store, type StoreOptions } from './index.ts';
-import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
-import { STUDENT_RECORDS, UNIQUE_KEYS, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKeyName } from './schema.ts';
-import type { CollectionName, Collections } from './types.ts';
+import { StoreConflict, put, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
+import { STUDENT_RECORDS, UNIQUE_KEYS, scrubbedEvent, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKeyName } from './schema.ts';
+import type { AuditEvent, CollectionName, Collections } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -136,12 +136,18 @@ export class EmbeddedBackend implements StoreBackend {
     }
   }
 
-  async eraseStudent(studentId: string, alongside: StoreChange[] = []): Promise<void> {
+  async eraseStudent(studentId: string, also: StoreChange[] = []): Promise<void> {
     const changes: StoreChange[] = [{ c: 'users', id: studentId }];
     for (const [collection, field] of STUDENT_RECORDS) {
       for (const record of this.store.find(collection, field as never, studentId)) changes.push({ c: collection, id: (record as { id: string }).id });
     }
-    await this.commit([...changes, ...alongside]);
+    for (const event of this.store.find('auditEvents', 'targetUserId', studentId)) changes.push(put('auditEvents', scrubbedEvent(event)));
+    // An event committed with the erasure must not name the student either.
+    for (const change of also) {
+      const event = change.c === 'auditEvents' ? (change.v as AuditEvent | undefined) : undefined;
+      changes.push(event?.targetUserId === studentId ? { ...change, v: scrubbedEvent(event) } : change);
+    }
+    await this.commit(changes);
     // Fold the journal now, so the erased data leaves the files without waiting.
     await this.store.compact();
   }

@@ -24,6 +24,8 @@ const SHARDS: Record<CollectionName, number> = {
   invites: 2,
   setupTokens: 1,
   auditEvents: 8,
+  rosterBatches: 1,
+  rosterSlips: 2,
   users: 16,
   sessions: 16,
   classes: 8,
@@ -41,6 +43,15 @@ const SHARDS: Record<CollectionName, number> = {
   scenarioRuns: 16,
   boosterResults: 16,
   practiceSettings: 2,
+  ltiKeys: 1,
+  ltiPlatforms: 1,
+  ltiRegistrations: 1,
+  ltiLogins: 4,
+  ltiNonces: 4,
+  ltiIdentities: 8,
+  ltiContexts: 2,
+  ltiResourceLinks: 2,
+  ltiGrades: 8,
 };
 
 export interface StoreOptions {

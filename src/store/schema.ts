@@ -12,6 +12,8 @@ export const INDEXED = {
   invites: ['schoolId'],
   setupTokens: [],
   auditEvents: ['schoolId', 'targetUserId'],
+  rosterBatches: ['schoolId'],
+  rosterSlips: ['batchId', 'studentId'],
   users: ['username', 'schoolId'],
   sessions: ['userId'],
   classes: ['teacherId', 'joinCode', 'schoolId'],
@@ -29,6 +31,15 @@ export const INDEXED = {
   scenarioRuns: ['studentId'],
   boosterResults: ['studentId'],
   practiceSettings: ['classId'],
+  ltiKeys: [],
+  ltiPlatforms: ['issuer', 'schoolId'],
+  ltiRegistrations: [],
+  ltiLogins: [],
+  ltiNonces: [],
+  ltiIdentities: ['userId', 'platformId'],
+  ltiContexts: ['classId'],
+  ltiResourceLinks: ['classId'],
+  ltiGrades: ['studentId', 'classId', 'status'],
 } as const satisfies { [C in CollectionName]: readonly (keyof Collections[C] & string)[] };
 
 export type IndexedField<C extends CollectionName> = (typeof INDEXED)[C][number];
@@ -62,6 +73,7 @@ export const UNIQUE_KEYS = {
   'researchIds.classStudent': { collection: 'researchIds', fields: ['classId', 'studentId'] },
   'users.invite': { collection: 'users', fields: ['inviteId'] },
   'classTeachers.classTeacher': { collection: 'classTeachers', fields: ['classId', 'teacherId'] },
+  'ltiPlatforms.issuerClient': { collection: 'ltiPlatforms', fields: ['issuer', 'clientId'] },
 } as const satisfies Record<string, UniqueKey>;
 
 export type UniqueKeyName = keyof typeof UNIQUE_KEYS;
@@ -98,10 +110,25 @@ export const STUDENT_RECORDS: [CollectionName, string][] = [
   ['researchIds', 'studentId'],
   ['scenarioRuns', 'studentId'],
   ['boosterResults', 'studentId'],
+  ['rosterSlips', 'studentId'],
   ['sessions', 'userId'],
+  ['ltiIdentities', 'userId'],
+  ['ltiGrades', 'studentId'],
 ];
 
-const STUDENT_WORK = new Set<string>(['attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults']);
+/** What an audit event about an erased student says instead of their name. */
+export const ERASED_TARGET = 'an erased student account';
+
+/**
+ * An audit event as it must read once the student it names is erased: the
+ * event stays (the log is never edited otherwise), the student's name and id
+ * go. Both backends apply this inside the erasure's own commit.
+ */
+export function scrubbedEvent<T extends { target: string; targetUserId: string | null }>(event: T): T {
+  return { ...event, target: ERASED_TARGET, targetUserId: null };
+}
+
+const STUDENT_WORK = new Set<string>(['ltiGrades', 'attempts', 'lessonOpens', 'checkupSittings', 'checkupResponses', 'scenarioRuns', 'boosterResults']);
 const CLASS_SETUP = new Set<string>(['classes', 'classTeachers', 'memberships', 'assignments', 'checkups', 'practiceSettings']);
 
 /** Names of the page version counters. */

@@ -42,7 +42,12 @@ export interface User {
   passwordHash: string;
   /** set by a teacher's password reset: the next login must choose a new password */
   mustChangePassword: boolean;
+  /** who reset this student's password (a user id) and when, shown to the student until they choose a new one */
+  passwordResetBy?: string | null;
+  passwordResetAt?: string | null;
   createdAt: string;
+  /** the last day this account signed in or was used, ISO time, written at most once a day (accounts/activity.ts); retention erases students by it */
+  lastActiveAt?: string | null;
 }
 
 export interface SessionRecord {
@@ -60,6 +65,8 @@ export interface ClassRecord {
   name: string;
   joinCode: string;
   createdAt: string;
+  /** set by the school's retention policy: the class is kept to look at, but takes no new students or lessons (classes/archive.ts) */
+  archivedAt?: string | null;
 }
 
 /** A teacher (or admin) who teaches a class: every class has one or more (co-teachers). */
@@ -131,6 +138,39 @@ export type AuditAction =
   | 'retention.run'
   | 'school.created';
 
+/**
+ * One roster import by a school's admin: what it made, and until when its
+ * login slips still show the one-time passwords (see roster/slips.ts).
+ */
+export interface RosterBatch {
+  id: string;
+  schoolId: string;
+  createdBy: string;
+  createdAt: string;
+  /** the slips show their passwords until then (or until the admin marks them printed) */
+  passwordsUntil: string;
+  /** when the sealed passwords were removed, or null while the slips still hold them */
+  passwordsDroppedAt: string | null;
+  droppedBecause: 'expired' | 'printed' | null;
+  /** the classes the file named, in file order (made by the import or already there) */
+  classIds: string[];
+  created: number;
+  existing: number;
+  classesCreated: number;
+}
+
+/** A login slip of one student made by a roster import, removed with its password. */
+export interface RosterSlip {
+  /** keys.rosterSlip(batchId, studentId) */
+  id: string;
+  batchId: string;
+  studentId: string;
+  /** the classes of the batch this student was put in */
+  classIds: string[];
+  /** the one-time password, sealed with a key derived from the deployment secret */
+  sealedPassword: string;
+}
+
 export interface Membership {
   /** `${classId}:${studentId}` */
   id: string;
@@ -192,6 +232,8 @@ export interface ParentLink {
   parentId: string;
   studentId: string;
   createdAt: string;
+  /** when the parent last opened this child's progress (recorded at most every few minutes), shown to the child */
+  lastViewedAt?: string | null;
 }
 
 export interface Checkup {
@@ -271,12 +313,133 @@ export interface PracticeSettings {
   updatedAt: string;
 }
 
+/** The tool's own signing key (LTI): the newest one not retired signs; retired ones stay published a while. */
+export interface LtiKey {
+  /** the JWK `kid` */
+  id: string;
+  privateJwk: Record<string, unknown>;
+  publicJwk: Record<string, unknown>;
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+/** An LMS connected to a school (an LTI 1.3 platform registration). */
+export interface LtiPlatform {
+  id: string;
+  schoolId: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  authUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  /** the deployments of this tool in the platform that may launch it */
+  deploymentIds: string[];
+  createdBy: string;
+  createdAt: string;
+}
+
+/** A one-time dynamic registration URL made by a school's admin. */
+export interface LtiRegistration {
+  /** a hash of the token in the URL (the token itself is shown once) */
+  id: string;
+  schoolId: string;
+  name: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** An OIDC login started by a browser: the launch must bring back its state from the same browser. */
+export interface LtiLogin {
+  /** the `state` sent to the platform */
+  id: string;
+  /** a hash of the random key held in this browser's cookie */
+  browserKey: string;
+  nonce: string;
+  platformId: string;
+  /** the login parameters, to offer the launch again in a new window */
+  params: Record<string, string>;
+  expiresAt: string;
+}
+
+/** A nonce seen in an id_token: a second launch with it is refused. */
+export interface LtiNonce {
+  /** keys.ltiNonce(issuer, nonce) */
+  id: string;
+  expiresAt: string;
+}
+
+/** Which FrameCheck user an LMS user (issuer, sub) is. */
+export interface LtiIdentity {
+  /** keys.ltiIdentity(issuer, sub) */
+  id: string;
+  platformId: string;
+  userId: string;
+  sub: string;
+  createdAt: string;
+}
+
+/** Which class an LMS course (issuer, deployment, context id) is. */
+export interface LtiContext {
+  /** keys.ltiContext(issuer, deploymentId, contextId) */
+  id: string;
+  platformId: string;
+  classId: string;
+  deploymentId: string;
+  contextId: string;
+  /** NRPS context_memberships_url from the last launch, or null */
+  membershipsUrl: string | null;
+  createdAt: string;
+}
+
+/** A link to a lesson placed in an LMS course; scores go to its line item. */
+export interface LtiResourceLink {
+  /** keys.ltiResourceLink(issuer, deploymentId, resourceLinkId) */
+  id: string;
+  platformId: string;
+  classId: string;
+  lessonId: string;
+  resourceLinkId: string;
+  /** AGS line item URL (may carry a query string), or null when the LMS keeps no grade for it */
+  lineItemUrl: string | null;
+  createdAt: string;
+}
+
+/**
+ * A student's score for one resource link, waiting to reach the LMS or sent
+ * (the grade outbox). One row per student and link: a newer best score
+ * replaces a waiting one, so scores never go out of order.
+ */
+export interface LtiGrade {
+  /** keys.ltiGrade(linkId, studentId) */
+  id: string;
+  studentId: string;
+  classId: string;
+  linkId: string;
+  lessonId: string;
+  percent: number;
+  passed: boolean;
+  /** when the score was earned (the attempt's time) */
+  timestamp: string;
+  /** bumped on every new score; a send is marked done only if unchanged */
+  seq: number;
+  status: 'pending' | 'sent';
+  tries: number;
+  /** real time of the next try (pending only) */
+  nextTryAt: string;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
 export interface Collections {
   schools: School;
   classTeachers: ClassTeacher;
   invites: Invite;
   setupTokens: SetupToken;
   auditEvents: AuditEvent;
+  rosterBatches: RosterBatch;
+  rosterSlips: RosterSlip;
   users: User;
   sessions: SessionRecord;
   classes: ClassRecord;
@@ -294,6 +457,15 @@ export interface Collections {
   scenarioRuns: ScenarioRun;
   boosterResults: BoosterResult;
   practiceSettings: PracticeSettings;
+  ltiKeys: LtiKey;
+  ltiPlatforms: LtiPlatform;
+  ltiRegistrations: LtiRegistration;
+  ltiLogins: LtiLogin;
+  ltiNonces: LtiNonce;
+  ltiIdentities: LtiIdentity;
+  ltiContexts: LtiContext;
+  ltiResourceLinks: LtiResourceLink;
+  ltiGrades: LtiGrade;
 }
 
 export type CollectionName = keyof Collections;

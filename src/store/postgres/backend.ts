@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
-import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
+import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, scrubbedEvent, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
 import type { CollectionName, Collections } from '../types.ts';
 import { migrate, quoteIdent } from './migrate.ts';
 import { ChangeListener } from './listener.ts';
@@ -191,15 +191,7 @@ export class PostgresBackend implements StoreBackend {
           continue;
         }
         at++;
-        const collection = literal(change.c);
-        if (change.v !== undefined) {
-          await client.query(`insert into records (collection, id, data) values (${collection}, $1, $2)`, [change.id, change.v]);
-          for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
-        } else {
-          const result = await client.query(`delete from records where collection = ${collection} and id = $1 returning data`, [change.id]);
-          if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
-          for (const key of versionKeysOf(change.c, result.rows[0]?.data)) keys.add(key);
-        }
+        await applyChange(client, change, keys);
       }
       await bump(client, [...keys]);
       return [...keys];
@@ -239,13 +231,21 @@ export class PostgresBackend implements StoreBackend {
     this.announce([...keys]);
   }
 
-  eraseStudent(studentId: string, alongside: StoreChange[] = []): Promise<void> {
-    return this.tracked(() => this.eraseStudentRecords(studentId, alongside));
+  eraseStudent(studentId: string, also: StoreChange[] = []): Promise<void> {
+    return this.tracked(() => this.eraseStudentRecords(studentId, also));
   }
 
-  private async eraseStudentRecords(studentId: string, alongside: StoreChange[]): Promise<void> {
+  private async eraseStudentRecords(studentId: string, also: StoreChange[]): Promise<void> {
     const bumped = await this.transaction(async (client) => {
       const keys = new Set<string>();
+      // What is committed with the erasure (its audit event) goes first, so the scrub below covers it too.
+      for (const change of also) await applyChange(client, change, keys);
+      const scrubbed = scrubbedEvent({ target: '', targetUserId: studentId });
+      await client.query(
+        `update records set data = data || jsonb_build_object('target', $2::text, 'targetUserId', null)
+         where collection = 'auditEvents' and ${fieldMatch('auditEvents', 'targetUserId')} = $1`,
+        [studentId, scrubbed.target],
+      );
       const gone: { collection: string; data: Record<string, unknown> }[] = [];
       const users = await client.query(`delete from records where collection = 'users' and id = $1 returning collection, data`, [studentId]);
       gone.push(...users.rows);
@@ -254,12 +254,6 @@ export class PostgresBackend implements StoreBackend {
         gone.push(...result.rows);
       }
       for (const { collection, data } of gone) for (const key of versionKeysOf(collection, data)) keys.add(key);
-      // The erasure's own record (its audit event, names taken out of older events), in the same transaction.
-      for (const change of alongside) {
-        if (change.v === undefined) throw new Error('eraseStudent takes only puts and inserts alongside');
-        const upsert = change.mode === 'insert' ? '' : ' on conflict (collection, id) do update set data = excluded.data';
-        await client.query(`insert into records (collection, id, data) values (${literal(change.c)}, $1, $2)${upsert}`, [change.id, change.v]);
-      }
       const own = versionKey.student(studentId);
       keys.delete(own);
       await bump(client, [...keys]);
@@ -316,6 +310,20 @@ export class PostgresBackend implements StoreBackend {
     let payload = JSON.stringify({ from: this.instance, keys });
     if (payload.length > 7000) payload = JSON.stringify({ from: this.instance, keys: 'all' });
     this.pool.query('select pg_notify($1, $2)', [this.channel, payload]).catch((error) => console.error('PostgreSQL notify:', error.message));
+  }
+}
+
+/** One change inside a transaction, adding the counters it bumps to `keys`. */
+async function applyChange(client: pg.PoolClient, change: StoreChange, keys: Set<string>): Promise<void> {
+  const collection = literal(change.c);
+  if (change.v !== undefined) {
+    const upsert = change.mode === 'insert' ? '' : ' on conflict (collection, id) do update set data = excluded.data';
+    await client.query(`insert into records (collection, id, data) values (${collection}, $1, $2)${upsert}`, [change.id, change.v]);
+    for (const key of versionKeysOf(change.c, change.v as Record<string, unknown>)) keys.add(key);
+  } else {
+    const result = await client.query(`delete from records where collection = ${collection} and id = $1 returning data`, [change.id]);
+    if (change.mode === 'take' && result.rowCount === 0) throw new StoreConflict(`${change.c}.id`);
+    for (const key of versionKeysOf(change.c, result.rows[0]?.data)) keys.add(key);
   }
 }
 

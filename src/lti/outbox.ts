@@ -1,0 +1,176 @@
+// The grade outbox: a student's best score for a launched lesson is queued
+// in the store in the same commit as the quiz attempt, and a worker sends
+// it to the LMS's line item (AGS), retrying with backoff until it arrives.
+// One row per student and resource link holds the newest score; a send is
+// marked done only if no newer score replaced it meanwhile, so the LMS never
+// gets an older score after a newer one.
+import type { AppContext } from '../context.ts';
+import { put, type Attempt, type LtiGrade, type StoreChange, type User } from '../store/backend.ts';
+import { keys } from '../store/keys.ts';
+import { attemptsOf } from '../learning/progress.ts';
+import { postScore, type TokenClient } from './services.ts';
+
+/** Retry delays: 1 s, 2 s, 4 s … capped at a minute. */
+export const FIRST_RETRY_MS = 1000;
+export const MAX_RETRY_MS = 60_000;
+const TICK_MS = 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+export function retryDelay(tries: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, tries - 1));
+}
+
+/**
+ * The outbox rows a new attempt queues: one per LMS resource link of this
+ * lesson in the student's classes, when the best score (or passing) changed.
+ * The first attempt always counts, even at 0%.
+ */
+export async function gradeChanges(ctx: AppContext, student: User, attempt: Attempt): Promise<StoreChange[]> {
+  // One indexed read for students who never came from an LMS (nearly everyone outside one).
+  if (!(await ctx.store.find('ltiIdentities', 'userId', student.id)).length) return [];
+  const earlier = await attemptsOf(ctx.store, student.id, attempt.lessonId);
+  const memberships = await ctx.store.find('memberships', 'studentId', student.id);
+  const links = (await ctx.store.findAny('ltiResourceLinks', 'classId', memberships.map((membership) => membership.classId)))
+    .filter((link) => link.lessonId === attempt.lessonId && link.lineItemUrl);
+  if (!links.length) return [];
+  const previousBest = earlier.length ? Math.max(...earlier.map((one) => one.percent)) : null;
+  const passedBefore = earlier.some((one) => one.passed);
+  const best = Math.max(previousBest ?? 0, attempt.percent);
+  const passed = passedBefore || attempt.passed;
+  if (previousBest !== null && best === previousBest && passed === passedBefore) return [];
+  const changes: StoreChange[] = [];
+  for (const link of links) {
+    const id = keys.ltiGrade(link.id, student.id);
+    const before = await ctx.store.get('ltiGrades', id);
+    changes.push(
+      put('ltiGrades', {
+        id,
+        studentId: student.id,
+        classId: link.classId,
+        linkId: link.id,
+        lessonId: link.lessonId,
+        percent: best,
+        passed,
+        timestamp: attempt.at,
+        seq: (before?.seq ?? 0) + 1,
+        status: 'pending',
+        tries: 0,
+        nextTryAt: new Date().toISOString(),
+        lastError: null,
+        sentAt: null,
+      }),
+    );
+  }
+  return changes;
+}
+
+/** Sends waiting scores, from start-up until stopped. */
+export class GradeOutbox {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopped = false;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly tokens: TokenClient,
+    private readonly onPrune: () => Promise<void> = async () => {},
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Look at the queue now (a teacher pressed retry, or a score was queued). */
+  poke(): void {
+    if (!this.stopped && !this.running) this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delay);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      const due = (await this.ctx.store.find('ltiGrades', 'status', 'pending')).filter((row) => Date.parse(row.nextTryAt) <= Date.now());
+      for (const row of due.sort((a, b) => a.timestamp.localeCompare(b.timestamp))) {
+        if (this.stopped) break;
+        await this.send(row);
+      }
+      if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
+        this.lastPrune = Date.now();
+        await this.onPrune();
+      }
+    } catch {
+      // the store is closing or refusing writes: the rows stay queued for the next tick
+    } finally {
+      this.running = false;
+      this.schedule(TICK_MS);
+    }
+  }
+
+  private async send(row: LtiGrade): Promise<void> {
+    const { store } = this.ctx;
+    let problem: string | null = null;
+    try {
+      const link = await store.get('ltiResourceLinks', row.linkId);
+      const platform = link && (await store.get('ltiPlatforms', link.platformId));
+      const identity = platform && (await store.find('ltiIdentities', 'userId', row.studentId)).find((one) => one.platformId === platform.id);
+      if (!link?.lineItemUrl || !platform) problem = 'The LMS is no longer connected.';
+      else if (!identity) problem = 'The student has no LMS account.';
+      else {
+        await postScore(this.tokens, platform, link.lineItemUrl, {
+          userId: identity.sub,
+          scoreGiven: row.percent,
+          scoreMaximum: 100,
+          activityProgress: row.passed ? 'Completed' : 'InProgress',
+          gradingProgress: 'FullyGraded',
+          timestamp: row.timestamp,
+        });
+      }
+    } catch (error) {
+      problem = (error as Error).message || 'The LMS did not take the score.';
+    }
+    const fresh = await store.get('ltiGrades', row.id);
+    if (!fresh || fresh.seq !== row.seq) return; // a newer score came meanwhile: it goes next, in order
+    const tries = fresh.tries + 1;
+    const next: LtiGrade = problem
+      ? { ...fresh, tries, lastError: problem, nextTryAt: new Date(Date.now() + retryDelay(tries)).toISOString() }
+      : { ...fresh, tries, status: 'sent', lastError: null, sentAt: this.ctx.now().toISOString() };
+    await store.commit([put('ltiGrades', next)]);
+  }
+}
+
+/** Per student of a class: whether their LMS scores arrived. */
+export async function gradeStatusOfClass(ctx: AppContext, classId: string): Promise<Map<string, { status: 'sent' | 'waiting'; lastError: string | null; lessons: number }>> {
+  const result = new Map<string, { status: 'sent' | 'waiting'; lastError: string | null; lessons: number }>();
+  for (const row of await ctx.store.find('ltiGrades', 'classId', classId)) {
+    const entry = result.get(row.studentId) ?? { status: 'sent' as const, lastError: null, lessons: 0 };
+    entry.lessons += 1;
+    if (row.status === 'pending') {
+      entry.status = 'waiting';
+      entry.lastError = row.lastError ?? entry.lastError;
+    }
+    result.set(row.studentId, entry);
+  }
+  return result;
+}
+
+/** A teacher's retry: the student's waiting scores in this class are tried again now. */
+export async function retryNow(ctx: AppContext, classId: string, studentId: string): Promise<number> {
+  const rows = (await ctx.store.find('ltiGrades', 'studentId', studentId)).filter((row) => row.classId === classId && row.status === 'pending');
+  if (rows.length) await ctx.store.commit(rows.map((row) => put('ltiGrades', { ...row, nextTryAt: new Date().toISOString() })));
+  return rows.length;
+}

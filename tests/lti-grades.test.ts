@@ -1,0 +1,170 @@
+// Grades and roster from the LMS: the outbox sends a student's best score
+// to the line item (AGS), survives a restart and a platform that answers 503,
+// never sends scores out of order; the teacher sees whether it arrived and
+// can retry; NRPS fills the class before anyone launches.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, FIRST_LESSON, rightAnswers, schoolWithAdmin, startApp, type TestApp } from './helpers.ts';
+import { connect, INSTRUCTOR, launch, LEARNER, platformFor, ROLES, type Platform } from './lti-platform.ts';
+
+async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A learner launched into the lesson's resource link, ready to answer its quiz. */
+async function learner(t: TestApp, lms: Platform, sub: string): Promise<Client> {
+  const client = new Client(t.app);
+  const { response } = await launch(client, lms, { sub, [ROLES]: LEARNER });
+  assert.equal(response.status, 303, response.text.slice(0, 300));
+  await client.refreshToken();
+  return client;
+}
+
+const wrongAnswers = { answers: {} };
+
+describe('LTI grades (AGS outbox)', () => {
+  let t: TestApp;
+  let lms: Platform;
+  let teacher: Client;
+  let classId: string;
+
+  before(async () => {
+    t = await startApp();
+    const { admin } = await schoolWithAdmin(t);
+    lms = await platformFor(() => t);
+    await connect(admin, lms);
+    teacher = new Client(t.app);
+    const { response } = await launch(teacher, lms, { sub: 'teacher-1', [ROLES]: INSTRUCTOR, 'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined, 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri': 'http://tool.test/' });
+    classId = response.headers.location.split('/')[2];
+    await teacher.refreshToken();
+  });
+  after(async () => {
+    await lms.close();
+    await t.close();
+  });
+
+  test('a first attempt at 0% is sent to the line item path plus /scores, query string kept; a better one follows; the class page says it arrived', async () => {
+    const student = await learner(t, lms, 'learner-1');
+    const first = await student.post(`/lessons/${FIRST_LESSON}/quiz`, wrongAnswers);
+    assert.equal(first.status, 201);
+    assert.equal(first.body.attempt.percent, 0);
+    const studentId = (await student.get('/session')).body.user.id;
+    assert.equal((await t.store.find('ltiGrades', 'studentId', studentId)).length, 1, 'queued in the commit the answer was acknowledged after');
+    const zero = await until('the 0% score', () => lms.scores.find((score) => score.body.userId === 'learner-1'));
+    assert.equal(zero.path, '/course-1/lineitems/7/lineitem/scores');
+    assert.equal(zero.search, '?type_id=7');
+    assert.deepEqual({ ...zero.body, timestamp: undefined }, { userId: 'learner-1', scoreGiven: 0, scoreMaximum: 100, activityProgress: 'InProgress', gradingProgress: 'FullyGraded', timestamp: undefined });
+    const best = await student.post(`/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) });
+    assert.equal(best.body.attempt.passed, true);
+    const full = await until('the best score', () => lms.scores.find((score) => score.body.userId === 'learner-1' && score.body.scoreGiven === 100));
+    assert.equal(full.body.activityProgress, 'Completed');
+    // A worse attempt changes no best score: nothing more is sent.
+    await student.post(`/lessons/${FIRST_LESSON}/quiz`, wrongAnswers);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sent = lms.scores.filter((score) => score.body.userId === 'learner-1');
+    assert.equal(sent.length, 2);
+    assert.ok(String(sent[0].body.timestamp) <= String(sent[1].body.timestamp));
+    const page = await teacher.get(`/classes/${classId}`);
+    const row = page.body.lms.scores.find((entry: { studentId: string }) => entry.studentId === studentId);
+    assert.equal(row.status, 'sent');
+    assert.equal(lms.tokenRequests.filter((request) => request.ok).length, 1, 'the access token is cached');
+  });
+
+  test('a platform answering 503 twice gets the score on the third try, a few seconds later; the teacher sees it waiting meanwhile', async () => {
+    lms.failScores = 2;
+    const student = await learner(t, lms, 'learner-2');
+    const started = Date.now();
+    await student.post(`/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) });
+    await until('a failed try', async () => (await t.store.find('ltiGrades', 'classId', classId)).some((row) => row.tries > 0 && row.status === 'pending'));
+    const waiting = await teacher.page(`/classes/${classId}`);
+    assert.match(waiting.text, /Not sent yet/);
+    assert.match(waiting.text, /Try again now/);
+    const score = await until('the score after two 503s', () => lms.scores.find((one) => one.body.userId === 'learner-2'));
+    assert.equal(score.body.scoreGiven, 100);
+    assert.equal(lms.failScores, 0);
+    assert.ok(Date.now() - started < 10_000, 'first retries come within seconds');
+    assert.equal(lms.scores.filter((one) => one.body.userId === 'learner-2').length, 1, 'sent once');
+  });
+
+  test('a teacher retry sends a waiting score now', async () => {
+    lms.failScores = Infinity;
+    const student = await learner(t, lms, 'learner-3');
+    await student.post(`/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) });
+    await until('a failed try', async () => (await t.store.find('ltiGrades', 'studentId', student.user?.id ?? (await student.get('/session')).body.user.id)).some((row) => row.tries >= 1));
+    lms.failScores = 0;
+    const studentId = (await student.get('/session')).body.user.id;
+    const retried = await teacher.post(`/classes/${classId}/students/${studentId}/lti-retry`);
+    assert.equal(retried.status, 200);
+    await until('the retried score', () => lms.scores.find((one) => one.body.userId === 'learner-3'), 3000);
+  });
+
+  test('a score queued before a restart arrives after it', async () => {
+    lms.failScores = Infinity;
+    const student = await learner(t, lms, 'learner-4');
+    const answered = await student.post(`/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) });
+    assert.equal(answered.status, 201);
+    t = await t.restart();
+    lms.failScores = 0;
+    const start = Date.now();
+    await until('the score after the restart', () => lms.scores.find((one) => one.body.userId === 'learner-4'), 12_000);
+    assert.ok(Date.now() - start < 10_000, `resumed within 10 s (${Date.now() - start} ms)`);
+  });
+});
+
+describe('LTI roster (NRPS)', () => {
+  let t: TestApp;
+  let lms: Platform;
+
+  before(async () => {
+    t = await startApp();
+    const { admin } = await schoolWithAdmin(t);
+    lms = await platformFor(t);
+    await connect(admin, lms);
+  });
+  after(async () => {
+    await lms.close();
+    await t.close();
+  });
+
+  test('"Get the roster from the LMS" adds the active learners of the course as students, once', async () => {
+    const teacher = new Client(t.app);
+    const { response } = await launch(teacher, lms, { sub: 'teacher-1', [ROLES]: INSTRUCTOR, 'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined, 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri': 'http://tool.test/' });
+    const classId = response.headers.location.split('/')[2];
+    await teacher.refreshToken();
+    lms.members = [
+      { user_id: 'teacher-1', roles: INSTRUCTOR, status: 'Active' },
+      { user_id: 'learner-a', roles: LEARNER, status: 'Active', email: 'a@example.org' },
+      { user_id: 'learner-b', roles: ['Learner'], status: 'Active', given_name: 'Bo' },
+      { user_id: 'learner-gone', roles: LEARNER, status: 'Inactive' },
+    ];
+    const page = await teacher.page(`/classes/${classId}`);
+    assert.match(page.text, /Get the roster from the LMS/);
+    const first = await teacher.post(`/classes/${classId}/lti/roster`);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual(first.body, { added: 2, existing: 0 });
+    assert.deepEqual((await teacher.post(`/classes/${classId}/lti/roster`)).body, { added: 0, existing: 2 });
+    const classPage = await teacher.get(`/classes/${classId}`);
+    assert.deepEqual(classPage.body.students.map((student: { displayName: string }) => student.displayName).sort(), ['Bo', 'Student 2']);
+    assert.ok(!JSON.stringify(await t.store.list('users')).includes('a@example.org'), 'no email kept');
+    // The learner who launches later is the same student.
+    const later = new Client(t.app);
+    await launch(later, lms, { sub: 'learner-b', [ROLES]: LEARNER });
+    assert.equal((await later.get('/session')).body.user.displayName, 'Bo');
+    // Erasing the student removes their LMS link with them; a later launch starts a new account.
+    const bo = (await later.get('/session')).body.user.id;
+    await t.store.eraseStudent(bo);
+    assert.deepEqual(await t.store.find('ltiIdentities', 'userId', bo), []);
+    const fresh = new Client(t.app);
+    assert.equal((await launch(fresh, lms, { sub: 'learner-b', [ROLES]: LEARNER })).response.status, 303);
+    assert.notEqual((await fresh.get('/session')).body.user.id, bo);
+    const other = new Client(t.app);
+    await other.signup('teacher', 'outsider');
+    assert.equal((await other.post(`/classes/${classId}/lti/roster`)).status, 404);
+  });
+});
