@@ -122,7 +122,8 @@ describe('two schools on one deployment', () => {
     ] as const;
     for (const [client, url] of pages) {
       for (const response of [await client.get(url), await client.page(url)]) {
-        assert.equal(response.status, 200, url);
+        // A class below the small-groups threshold gets 409 for its check-up CSV instead of the file: still nothing of A.
+        assert.ok(response.status === 200 || (url.endsWith('/checkup.csv') && response.status === 409), `${url}: ${response.status}`);
         for (const secret of secrets) assert.ok(!response.text.includes(secret), `${url} shows ${secret}`);
       }
     }
