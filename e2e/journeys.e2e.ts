@@ -109,6 +109,8 @@ test('a newcomer opens the printed setup link, creates the school, and invites a
   await page.fill('#field-username', 'head-admin');
   await page.fill('#field-password', PASSWORD);
   await clickThrough(page, 'main button[type="submit"]');
+  assert.equal(new URL(page.url()).pathname, '/admin', 'the new admin goes to the admin pages');
+  await site.check(page, 'after setting up the school', { quick: true });
   // The admin is signed in; invitations are made with POST /admin/invites.
   const session = await (await page.request.get(site.url('/session'), { headers: { Accept: 'application/json' } })).json();
   assert.equal(session.user.role, 'admin');

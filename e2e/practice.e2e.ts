@@ -16,11 +16,12 @@ const START = '2027-03-01T09:00:00Z';
 const TWO_WEEKS_LATER = '2027-03-16T09:00:00Z';
 const lesson = catalog().lessons.find((candidate) => catalog().practice.scenario(candidate.id) && catalog().practice.pool(candidate.id) && catalog().quiz(candidate.id));
 
+const OPERATOR_TOKEN = 'e2e-practice-operator-token-0123';
 let site: Site;
 const state = { classId: '', studentId: '', parentCode: '' };
 
 before(async () => {
-  site = await Site.start({ FRAMECHECK_NOW: START });
+  site = await Site.start({ FRAMECHECK_NOW: START, SETUP_TOKEN: OPERATOR_TOKEN });
 });
 
 after(async () => {
@@ -50,8 +51,15 @@ async function logIn(page: Page, username: string, label: string): Promise<void>
 
 test('set-up: a class, a student who joined it, a parent (over the JSON API)', { timeout: 60_000 }, async () => {
   assert.ok(lesson, 'the course needs a lesson with a quiz, a scenario and a booster pool (scenarios/ and boosters/)');
+  // A school made with the operator's token; its admin invites the teacher.
+  const admin = new HttpClient(site.server.url);
+  await admin.start();
+  const school = await admin.request('POST', '/setup', { token: OPERATOR_TOKEN, schoolName: 'Practice School', username: 'practice-admin', password: PASSWORD, displayName: 'Admin' });
+  assert.equal(school.status, 201);
+  admin.token = school.body.csrfToken;
+  const invite = (await admin.request('POST', '/admin/invites', { role: 'teacher' })).body.invite.code;
   const teacher = new HttpClient(site.server.url);
-  await teacher.signup({ role: 'teacher', username: 'mr-practice', displayName: 'Mr Practice' });
+  await teacher.signup({ role: 'teacher', username: 'mr-practice', displayName: 'Mr Practice', invite });
   const made = await teacher.request('POST', '/classes', { name: 'Year 8 practice' });
   state.classId = made.body.class.id;
   await teacher.request('POST', `/classes/${state.classId}/assignments`, { lessonId: lesson.id });

@@ -29,6 +29,8 @@ export interface GenerateOptions {
 }
 
 export interface Generated {
+  /** the school's admin (admin0) */
+  admins: string[];
   teachers: string[];
   students: string[];
   classIds: string[];
@@ -51,7 +53,7 @@ export async function generate(store: StoreBackend, catalog: Catalog, options: G
   const iso = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000).toISOString();
   const hash = await hashPassword(GENERATED_PASSWORD, GENERATOR_PASSWORD_COST);
   const perTeacher = options.classesPerTeacher ?? 3;
-  const result: Generated = { teachers: [], students: [], classIds: [], attempts: 0 };
+  const result: Generated = { admins: ['admin0'], teachers: [], students: [], classIds: [], attempts: 0 };
   let batch: StoreChange[] = [];
   const flush = async (force = false) => {
     if (batch.length >= 5000 || (force && batch.length)) {

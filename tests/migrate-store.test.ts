@@ -21,7 +21,7 @@ test('an embedded school is copied into PostgreSQL with every count checked', { 
     const lines: string[] = [];
     const report = await migrateStore(dir, url, schema, (line) => lines.push(line));
     assert.equal(report.find((row) => row.collection === 'attempts')?.to, generated.attempts);
-    assert.equal(report.find((row) => row.collection === 'users')?.to, generated.students.length + generated.teachers.length);
+    assert.equal(report.find((row) => row.collection === 'users')?.to, generated.students.length + generated.teachers.length + generated.admins.length);
     assert.ok(report.every((row) => row.from === row.to));
     const target = await PostgresBackend.open({ url, schema });
     try {
