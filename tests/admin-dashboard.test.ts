@@ -2,31 +2,17 @@
 // every page that shows check-up numbers (docs/assessment.md, "Small groups").
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashPassword } from '../src/accounts/passwords.ts';
 import type { Form } from '../src/checkups/bank.ts';
 import { formFor } from '../src/checkups/checkups.ts';
 import { newId } from '../src/ids.ts';
 import { insert, put, type StoreChange } from '../src/store/backend.ts';
 import { keys } from '../src/store/keys.ts';
-import { catalog, Client, FIRST_LESSON, schoolWithAdmin, SECOND_LESSON, signedUp, startApp, type TestApp } from './helpers.ts';
+import { catalog, Client, FIRST_LESSON, schoolWithAdmin, SECOND_LESSON, seedUser, signedIn, signedUp, startApp, type TestApp } from './helpers.ts';
 
 /** A teacher of the school, seeded as an accepted invitation would make them, and signed in. */
 async function teacherOf(t: TestApp, schoolId: string, username: string): Promise<Client> {
-  await t.store.commit([
-    insert('users', {
-      id: newId(),
-      role: 'teacher',
-      schoolId,
-      username,
-      displayName: username,
-      passwordHash: await hashPassword('a-long-secret-1', t.config.passwordCost),
-      mustChangePassword: false,
-      createdAt: t.clock.now.toISOString(),
-    }),
-  ]);
-  const client = new Client(t.app);
-  assert.equal((await client.login(username)).status, 200);
-  return client;
+  await seedUser(t, schoolId, 'teacher', username);
+  return signedIn(t, username);
 }
 
 /** A class of the school made by this teacher, with students who joined by its code. */

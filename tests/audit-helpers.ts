@@ -1,34 +1,10 @@
 // Helpers for the audit log and retention suites: people and events seeded
 // straight into a school (as /setup, invitations or a roster import make them).
-import { hashPassword } from '../src/accounts/passwords.ts';
 import { auditEvent, type AuditInput } from '../src/audit/events.ts';
-import { newId } from '../src/ids.ts';
-import { insert, type AuditEvent, type Role, type User } from '../src/store/backend.ts';
-import { Client, type TestApp } from './helpers.ts';
+import type { AuditEvent } from '../src/store/backend.ts';
+import { seedUser, signedIn, type TestApp } from './helpers.ts';
 
-/** A user of the school, written into the store; signed in when `signIn`. */
-export async function seedUser(t: TestApp, schoolId: string, role: Role, username: string, extra: Partial<User> = {}): Promise<User> {
-  const user: User = {
-    id: newId(),
-    role,
-    schoolId,
-    username,
-    displayName: username,
-    passwordHash: await hashPassword('a-long-secret-1', t.config.passwordCost),
-    mustChangePassword: false,
-    createdAt: t.clock.now.toISOString(),
-    ...extra,
-  };
-  await t.store.commit([insert('users', user)]);
-  return user;
-}
-
-export async function signedIn(t: TestApp, username: string): Promise<Client> {
-  const client = new Client(t.app);
-  const response = await client.login(username);
-  if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${JSON.stringify(response.body)}`);
-  return client;
-}
+export { seedUser, signedIn };
 
 /** A teacher of the school, signed in, with a class of the school made through POST /classes. */
 export async function teacherWithClass(t: TestApp, schoolId: string, teacherName = 'ms.lee', className = 'Year 9') {

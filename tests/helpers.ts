@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig, testStore, type Config } from '../src/config.ts';
 import { loadCatalog, type Catalog } from '../src/content/catalog.ts';
-import type { StoreBackend } from '../src/store/backend.ts';
+import type { StoreBackend, User } from '../src/store/backend.ts';
 import { openStore } from '../src/store/open.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 
@@ -252,31 +252,43 @@ export function rightAnswers(lessonId: string): Record<string, string | string[]
 export const FIRST_LESSON = 'recruitment-funnel';
 export const SECOND_LESSON = 'paradise-on-screen';
 
+/** A user of a school written straight into the store (as /setup, an invitation or a roster import makes them). */
+export async function seedUser(t: TestApp, schoolId: string | null, role: Role, username: string, extra: Partial<User> = {}): Promise<User> {
+  const { hashPassword } = await import('../src/accounts/passwords.ts');
+  const { newId } = await import('../src/ids.ts');
+  const { insert } = await import('../src/store/backend.ts');
+  const user: User = {
+    id: newId(),
+    role,
+    schoolId,
+    username,
+    displayName: username,
+    passwordHash: await hashPassword('a-long-secret-1', t.config.passwordCost),
+    mustChangePassword: false,
+    createdAt: t.clock.now.toISOString(),
+    ...extra,
+  };
+  await t.store.commit([insert('users', user)]);
+  return user;
+}
+
+/** A client signed in with the test password. */
+export async function signedIn(t: TestApp, username: string): Promise<Client> {
+  const client = new Client(t.app);
+  const response = await client.login(username);
+  if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+  return client;
+}
+
 /**
  * A school with its admin, written straight into the store (as `/setup` or a
  * district operator would make it), and the admin signed in.
  */
 export async function schoolWithAdmin(t: TestApp, name = 'Hillside School', adminName = 'head.admin'): Promise<{ schoolId: string; admin: Client }> {
-  const { hashPassword } = await import('../src/accounts/passwords.ts');
   const { newId } = await import('../src/ids.ts');
   const { insert } = await import('../src/store/backend.ts');
   const schoolId = newId();
-  const at = t.clock.now.toISOString();
-  await t.store.commit([
-    insert('schools', { id: schoolId, name, createdAt: at, retention: { inactiveMonths: 12, archiveClassesAfter: null, lastRunAt: null } }),
-    insert('users', {
-      id: newId(),
-      role: 'admin',
-      schoolId,
-      username: adminName,
-      displayName: adminName,
-      passwordHash: await hashPassword('a-long-secret-1', t.config.passwordCost),
-      mustChangePassword: false,
-      createdAt: at,
-    }),
-  ]);
-  const admin = new Client(t.app);
-  const response = await admin.login(adminName);
-  if (response.status !== 200) throw new Error(`admin login: ${response.status} ${JSON.stringify(response.body)}`);
-  return { schoolId, admin };
+  await t.store.commit([insert('schools', { id: schoolId, name, createdAt: t.clock.now.toISOString(), retention: { inactiveMonths: 12, archiveClassesAfter: null, lastRunAt: null } })]);
+  await seedUser(t, schoolId, 'admin', adminName);
+  return { schoolId, admin: await signedIn(t, adminName) };
 }

@@ -2,9 +2,8 @@
 // all or nothing, and prints login slips whose one-time passwords expire.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, everythingStored, FIRST_LESSON, schoolWithAdmin, startApp, type TestApp } from './helpers.ts';
+import { Client, everythingStored, FIRST_LESSON, schoolWithAdmin, seedUser, signedIn, startApp, type TestApp } from './helpers.ts';
 import { escapeHtml, parseCsv } from './more-helpers.ts';
-import { hashPassword } from '../src/accounts/passwords.ts';
 import { newId } from '../src/ids.ts';
 import { insert, type CollectionName } from '../src/store/backend.ts';
 import { dropExpiredSlipPasswords } from '../src/roster/slips.ts';
@@ -25,22 +24,8 @@ function multipartPost(client: Client, text: string | Buffer, fields: Record<str
 
 /** An account of a school written straight into the store, signed in. */
 async function member(t: TestApp, schoolId: string | null, role: 'teacher' | 'student' | 'admin', username: string): Promise<Client> {
-  await t.store.commit([
-    insert('users', {
-      id: newId(),
-      role,
-      schoolId,
-      username,
-      displayName: username,
-      passwordHash: await hashPassword('a-long-secret-1', t.config.passwordCost),
-      mustChangePassword: false,
-      createdAt: t.clock.now.toISOString(),
-    }),
-  ]);
-  const client = new Client(t.app);
-  const response = await client.login(username);
-  assert.equal(response.status, 200);
-  return client;
+  await seedUser(t, schoolId, role, username);
+  return signedIn(t, username);
 }
 
 const COUNTED: CollectionName[] = ['users', 'classes', 'classTeachers', 'memberships', 'rosterBatches', 'rosterSlips', 'auditEvents'];
