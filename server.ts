@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const catalog = withParseCache(root, () => loadCatalog(root));
   const store = await openStore(config);
   let server: Server;
-  let stopBackground = () => {};
+  let stopBackground: () => Promise<void> = async () => {};
   let setupToken: string | null;
   try {
     // Housekeeping: a full disk must not keep the server from starting (it refuses writes until there is space).
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     // The LTI tool key pair is made on the first start and kept in the store.
     await activeKey(store, now()).catch((error: Error) => console.error(`The LMS signing key was not made yet: ${error.message}`));
     const app = createApp({ config, store, catalog, now });
-    stopBackground = app.locals.stopBackground as () => void;
+    stopBackground = app.locals.stopBackground as () => Promise<void>;
     server = await listen(createServer(app), config.port);
   } catch (error) {
     await store.close().catch(() => {});
@@ -58,9 +58,10 @@ async function main(): Promise<void> {
     console.log(`${signal}: finishing open requests, then stopping.`);
     clearInterval(prune);
     clearInterval(retention);
-    stopBackground();
     server.close();
     server.closeIdleConnections();
+    // A grade being sent finishes and releases its claim before the store closes.
+    await stopBackground();
     await store.close();
     process.exit(0);
   };

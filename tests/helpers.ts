@@ -107,13 +107,13 @@ export async function startApp(options: { dataDir?: string; schema?: string; now
     config,
     clock,
     async close() {
-      (app.locals.stopBackground as (() => void) | undefined)?.();
+      await (app.locals.stopBackground as (() => Promise<void>) | undefined)?.();
       await store.close();
       await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
     async restart() {
-      (app.locals.stopBackground as (() => void) | undefined)?.();
+      await (app.locals.stopBackground as (() => Promise<void>) | undefined)?.();
       await store.close();
       return startApp({ ...options, dataDir, schema, now: clock.now });
     },

@@ -4,7 +4,8 @@
 // can retry; NRPS fills the class before anyone launches.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, FIRST_LESSON, rightAnswers, schoolWithAdmin, startApp, type TestApp } from './helpers.ts';
+import { createApp } from '../src/app.ts';
+import { catalog, Client, FIRST_LESSON, rightAnswers, schoolWithAdmin, startApp, type TestApp } from './helpers.ts';
 import { connect, INSTRUCTOR, launch, LEARNER, platformFor, ROLES, type Platform } from './lti-platform.ts';
 
 async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -114,6 +115,26 @@ describe('LTI grades (AGS outbox)', () => {
     const start = Date.now();
     await until('the score after the restart', () => lms.scores.find((one) => one.body.userId === 'learner-4'), 12_000);
     assert.ok(Date.now() - start < 10_000, `resumed within 10 s (${Date.now() - start} ms)`);
+  });
+
+  test('two instances on one store send each score once, even to a slow LMS', async () => {
+    // A second app on the same store runs its own outbox worker, as a second instance does.
+    const second = createApp({ config: t.config, store: t.store, catalog: catalog(), now: () => t.clock.now });
+    try {
+      lms.scoreDelayMs = 1500;
+      const student = await learner(t, lms, 'learner-5');
+      await student.post(`/lessons/${FIRST_LESSON}/quiz`, wrongAnswers);
+      await until('the score', () => lms.scores.find((one) => one.body.userId === 'learner-5'));
+      // Both workers have looked at the queue several times while the LMS was answering.
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      assert.equal(lms.scores.filter((one) => one.body.userId === 'learner-5').length, 1, 'sent once');
+      const studentId = (await student.get('/session')).body.user.id;
+      assert.equal((await t.store.find('ltiGrades', 'studentId', studentId))[0].status, 'sent');
+      assert.deepEqual(await t.store.find('ltiGradeClaims', 'studentId', studentId), [], 'no claim is left behind');
+    } finally {
+      lms.scoreDelayMs = 0;
+      await (second.locals.stopBackground as () => Promise<void>)();
+    }
   });
 });
 

@@ -42,6 +42,8 @@ export class Platform {
   scores: ReceivedScore[] = [];
   /** how many score posts to answer with 503 before accepting; Infinity: always */
   failScores = 0;
+  /** how long the score endpoint takes to answer, in ms (a slow LMS) */
+  scoreDelayMs = 0;
   tokenRequests: { scope: string; ok: boolean }[] = [];
   registrations: Record<string, unknown>[] = [];
   registrationToken = 'reg-token-from-the-lms';
@@ -165,6 +167,7 @@ export class Platform {
         return json(503, { error: 'busy' });
       }
       this.scores.push({ path: url.pathname, search: url.search, body: JSON.parse(body), authorization: req.headers.authorization });
+      if (this.scoreDelayMs) await new Promise((resolve) => setTimeout(resolve, this.scoreDelayMs));
       return json(200, {});
     }
     if (url.pathname === '/course-1/memberships') {

@@ -3,9 +3,11 @@
 // it to the LMS's line item (AGS), retrying with backoff until it arrives.
 // One row per student and resource link holds the newest score; a send is
 // marked done only if no newer score replaced it meanwhile, so the LMS never
-// gets an older score after a newer one.
+// gets an older score after a newer one. Every instance runs a worker; each
+// send is claimed first (an insert only one instance can make), so no score
+// is sent twice.
 import type { AppContext } from '../context.ts';
-import { put, type Attempt, type LtiGrade, type StoreChange, type User } from '../store/backend.ts';
+import { insert, isConflict, put, remove, take, type Attempt, type LtiGrade, type StoreChange, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
 import { attemptsOf } from '../learning/progress.ts';
 import { postScore, type TokenClient } from './services.ts';
@@ -15,6 +17,15 @@ export const FIRST_RETRY_MS = 1000;
 export const MAX_RETRY_MS = 60_000;
 const TICK_MS = 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/**
+ * A claim older than this was left by an instance killed mid-send (a send
+ * takes at most a token request and a score request, 10 s each): the row is
+ * tried again. On the embedded store one process holds the data (LOCK), so
+ * its claims are cleared at start-up instead and the queue resumes at once.
+ */
+export const CLAIM_LEASE_MS = 30_000;
+/** How long a stopping worker waits for a send in flight to finish and release its claim. */
+const STOP_WAIT_MS = 2000;
 
 export function retryDelay(tries: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, tries - 1));
@@ -69,6 +80,8 @@ export class GradeOutbox {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private stopped = false;
+  /** the tick in progress, so stopping can let its send finish */
+  private current: Promise<void> | null = null;
   private lastPrune = 0;
 
   constructor(
@@ -82,11 +95,24 @@ export class GradeOutbox {
     this.schedule(0);
   }
 
-  stop(): void {
+  /** Stops looking at the queue; resolves once a send in flight ended (or after a short wait). */
+  stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const current = this.current;
+    if (!current) return Promise.resolve();
+    return Promise.race([current, new Promise<void>((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
   }
+
+  /** Claims left by a process that is gone: only the embedded store can know there is no other instance. */
+  private async clearLeftClaims(): Promise<void> {
+    if (this.claimsCleared || this.ctx.store.kind !== 'embedded') return;
+    const left = await this.ctx.store.list('ltiGradeClaims');
+    if (left.length) await this.ctx.store.commit(left.map((claim) => remove('ltiGradeClaims', claim.id)));
+    this.claimsCleared = true;
+  }
+  private claimsCleared = false;
 
   /** Look at the queue now (a teacher pressed retry, or a score was queued). */
   poke(): void {
@@ -100,10 +126,18 @@ export class GradeOutbox {
     this.timer.unref();
   }
 
-  private async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
+  private tick(): Promise<void> {
+    if (this.running || this.stopped) return Promise.resolve();
+    this.current = this.work().finally(() => {
+      this.current = null;
+    });
+    return this.current;
+  }
+
+  private async work(): Promise<void> {
     this.running = true;
     try {
+      await this.clearLeftClaims();
       const due = (await this.ctx.store.find('ltiGrades', 'status', 'pending')).filter((row) => Date.parse(row.nextTryAt) <= Date.now());
       for (const row of due.sort((a, b) => a.timestamp.localeCompare(b.timestamp))) {
         if (this.stopped) break;
@@ -121,8 +155,41 @@ export class GradeOutbox {
     }
   }
 
+  /**
+   * This instance's right to make this try of this row, or null when another
+   * instance has it. A claim left by a stopped instance is cleared after the
+   * lease by moving the row to its next try (a new claim id).
+   */
+  private async claim(row: LtiGrade): Promise<string | null> {
+    const { store } = this.ctx;
+    const id = keys.ltiGradeClaim(row.id, row.seq, row.tries);
+    try {
+      await store.commit([insert('ltiGradeClaims', { id, gradeId: row.id, studentId: row.studentId, claimedAt: new Date().toISOString() })]);
+      // Another instance may have finished this very try between our read and our claim (its claim gone with it).
+      const now = await store.get('ltiGrades', row.id);
+      if (now && now.status === 'pending' && now.seq === row.seq && now.tries === row.tries) return id;
+      await store.commit([remove('ltiGradeClaims', id)]);
+      return null;
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+    const held = await store.get('ltiGradeClaims', id);
+    if (held && Date.now() - Date.parse(held.claimedAt) > CLAIM_LEASE_MS) {
+      const fresh = await store.get('ltiGrades', row.id);
+      if (fresh && fresh.seq === row.seq && fresh.tries === row.tries) {
+        // take: of several instances clearing it at once, one does.
+        await store.commit([take('ltiGradeClaims', id), put('ltiGrades', { ...fresh, tries: fresh.tries + 1, lastError: 'The send was cut off; trying again.', nextTryAt: new Date().toISOString() })]).catch((error) => {
+          if (!isConflict(error)) throw error;
+        });
+      }
+    }
+    return null;
+  }
+
   private async send(row: LtiGrade): Promise<void> {
     const { store } = this.ctx;
+    const claim = await this.claim(row);
+    if (!claim) return;
     let problem: string | null = null;
     try {
       const link = await store.get('ltiResourceLinks', row.linkId);
@@ -144,12 +211,13 @@ export class GradeOutbox {
       problem = (error as Error).message || 'The LMS did not take the score.';
     }
     const fresh = await store.get('ltiGrades', row.id);
-    if (!fresh || fresh.seq !== row.seq) return; // a newer score came meanwhile: it goes next, in order
+    // A newer score came meanwhile: it goes next, in order (the claim goes either way).
+    if (!fresh || fresh.seq !== row.seq) return void (await store.commit([remove('ltiGradeClaims', claim)]));
     const tries = fresh.tries + 1;
     const next: LtiGrade = problem
       ? { ...fresh, tries, lastError: problem, nextTryAt: new Date(Date.now() + retryDelay(tries)).toISOString() }
       : { ...fresh, tries, status: 'sent', lastError: null, sentAt: this.ctx.now().toISOString() };
-    await store.commit([put('ltiGrades', next)]);
+    await store.commit([remove('ltiGradeClaims', claim), put('ltiGrades', next)]);
   }
 }
 

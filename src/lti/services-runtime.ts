@@ -11,7 +11,7 @@ export interface LtiServices {
   tokens: TokenClient;
   outbox: GradeOutbox;
   /** stops the outbox worker (the app is closing) */
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /** Starts the outbox (it resumes where it left off). The tool key is made at server start (server.ts) or first use. */

@@ -59,6 +59,7 @@ export const KEPT_LINE_OF: Record<string, string> = {
   sessions: 'session',
   ltiIdentities: 'lms',
   ltiGrades: 'lms',
+  ltiGradeClaims: 'lms',
 };
 
 interface Item {

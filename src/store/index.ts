@@ -52,6 +52,7 @@ const SHARDS: Record<CollectionName, number> = {
   ltiContexts: 2,
   ltiResourceLinks: 2,
   ltiGrades: 8,
+  ltiGradeClaims: 2,
 };
 
 export interface StoreOptions {

@@ -22,6 +22,7 @@ export const keys = {
   ltiContext: (issuer: string, deploymentId: string, contextId: string) => digest('context', issuer, deploymentId, contextId),
   ltiResourceLink: (issuer: string, deploymentId: string, resourceLinkId: string) => digest('link', issuer, deploymentId, resourceLinkId),
   ltiGrade: (linkId: string, studentId: string) => `${linkId}:${studentId}`,
+  ltiGradeClaim: (gradeId: string, seq: number, tries: number) => `${gradeId}:${seq}:${tries}`,
   /** one-time tokens are stored as their hash only */
   secretHash: (token: string) => digest('token', token),
 };

@@ -40,6 +40,7 @@ export const INDEXED = {
   ltiContexts: ['classId'],
   ltiResourceLinks: ['classId'],
   ltiGrades: ['studentId', 'classId', 'status'],
+  ltiGradeClaims: ['studentId'],
 } as const satisfies { [C in CollectionName]: readonly (keyof Collections[C] & string)[] };
 
 export type IndexedField<C extends CollectionName> = (typeof INDEXED)[C][number];
@@ -114,6 +115,7 @@ export const STUDENT_RECORDS: [CollectionName, string][] = [
   ['sessions', 'userId'],
   ['ltiIdentities', 'userId'],
   ['ltiGrades', 'studentId'],
+  ['ltiGradeClaims', 'studentId'],
 ];
 
 /** What an audit event about an erased student says instead of their name. */

@@ -432,6 +432,20 @@ export interface LtiGrade {
   sentAt: string | null;
 }
 
+/**
+ * One send of one outbox row, claimed by the instance that makes it: the id
+ * is the row, its score version and its try, so of several instances only
+ * the one whose insert succeeds sends (no score goes to the LMS twice).
+ */
+export interface LtiGradeClaim {
+  /** keys.ltiGradeClaim(gradeId, seq, tries) */
+  id: string;
+  gradeId: string;
+  studentId: string;
+  /** real time of the claim; a claim older than the outbox's lease was left by a stopped instance */
+  claimedAt: string;
+}
+
 export interface Collections {
   schools: School;
   classTeachers: ClassTeacher;
@@ -466,6 +480,7 @@ export interface Collections {
   ltiContexts: LtiContext;
   ltiResourceLinks: LtiResourceLink;
   ltiGrades: LtiGrade;
+  ltiGradeClaims: LtiGradeClaim;
 }
 
 export type CollectionName = keyof Collections;
