@@ -23,8 +23,9 @@ const NOT_FOR_POSTGRES = new Set([
   'store-faults.test.ts',
   'disk-full.test.ts',
   'testwise.test.ts',
-  // spawns its own embedded server: the same run as in the embedded suite
+  // spawn their own embedded server: the same run as in the embedded suite
   'attack.test.ts',
+  'lti-kill.test.ts',
 ]);
 
 const required = process.argv.includes('--required');
