@@ -11,15 +11,8 @@ import { keys } from '../store/keys.ts';
 
 export const REGISTRATION_DAYS = 7;
 
-export interface PlatformInput {
-  name: string;
-  issuer: string;
-  clientId: string;
-  authUrl: string;
-  tokenUrl: string;
-  jwksUrl: string;
-  deploymentIds: string[];
-}
+/** What an admin (or Dynamic Registration) tells FrameCheck about a platform. */
+export type PlatformInput = Pick<LtiPlatform, 'name' | 'issuer' | 'clientId' | 'authUrl' | 'tokenUrl' | 'jwksUrl' | 'deploymentIds'>;
 
 export function presentPlatform(platform: LtiPlatform) {
   const { id, issuer, clientId, deploymentIds, name, createdAt } = platform;
