@@ -4,9 +4,9 @@
 // of their own.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.ts';
-import { currentUser, requireUser } from '../http/auth.ts';
+import { requireUser } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
-import { authorize } from '../http/policy.ts';
+import { managedSchool } from '../http/school.ts';
 import { reply } from '../http/respond.ts';
 import { schoolDashboard } from './dashboard.ts';
 import { presentDashboard } from './presenters.ts';
@@ -17,10 +17,8 @@ export function adminRoutes(ctx: AppContext): Router {
   router.get('/admin', requireUser('admin'), showDashboard);
 
   async function showDashboard(req: Request, res: Response) {
-    const me = currentUser(req);
-    const school = me.schoolId ? await ctx.store.get('schools', me.schoolId) : undefined;
+    const school = await ctx.store.get('schools', managedSchool(req));
     if (!school) throw notFound('Your account does not belong to a school.');
-    authorize(me, 'school.manage', { kind: 'school', schoolId: school.id });
     const page = presentDashboard(ctx, await schoolDashboard(ctx, school));
     reply(req, res, 'admin/dashboard', { title: `${school.name}: school overview`, ...page, values: {} }, page.json);
   }

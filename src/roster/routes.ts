@@ -6,8 +6,9 @@ import type { AppContext } from '../context.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { HttpError, badRequest, invalid, notFound, unauthorized } from '../http/errors.ts';
 import { authorize } from '../http/policy.ts';
+import { managedSchool } from '../http/school.ts';
 import { formPage, reply, wantsJson } from '../http/respond.ts';
-import type { RosterBatch, User } from '../store/backend.ts';
+import type { RosterBatch } from '../store/backend.ts';
 import { importRoster } from './apply.ts';
 import { isZip, oneRosterRows, rowsAsCsv } from './oneroster.ts';
 import { decodeUpload, MAX_ROWS, parseRoster, type ParsedRoster } from './parse.ts';
@@ -73,12 +74,6 @@ function isDryRun(req: Request): boolean {
   return ['1', 'true', 'on'].includes(String(body ?? req.query.dryRun ?? ''));
 }
 
-/** The admin's school: asks the policy, so a teacher is refused (403) and an account without a school finds nothing (404). */
-function schoolOf(user: User): string {
-  const schoolId = user.schoolId ?? '';
-  authorize(user, 'school.manage', { kind: 'school', schoolId });
-  return schoolId;
-}
 
 interface Loaded {
   batch: RosterBatch;
@@ -111,13 +106,13 @@ export function rosterRoutes(ctx: AppContext): Router {
   const formLocals = { title: 'Import a roster', sample: SAMPLE_CSV, maxRows: MAX_ROWS, hours: SLIP_PASSWORD_HOURS };
 
   async function showForm(req: Request, res: Response) {
-    schoolOf(currentUser(req));
+    managedSchool(req);
     reply(req, res, 'admin/roster', formLocals, { columns: ['class', 'username', 'displayName', 'teacher'], maxRows: MAX_ROWS, sample: SAMPLE_CSV });
   }
 
   async function importFile(req: Request, res: Response) {
+    const schoolId = managedSchool(req);
     const admin = currentUser(req);
-    const schoolId = schoolOf(admin);
     formPage(res, 'admin/roster', formLocals);
     const { text, parsed } = uploadedRoster(req);
     const dryRun = isDryRun(req);

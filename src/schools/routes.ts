@@ -12,6 +12,7 @@ import { loaded, step } from '../http/load.ts';
 import { eraseStudent, exportStudentData, studentResource } from '../accounts/student-data.ts';
 import type { User } from '../store/backend.ts';
 import { authorize } from '../http/policy.ts';
+import { managedSchool } from '../http/school.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { atMost, parseBody, requiredText, text } from '../http/validate.ts';
 import { username } from '../accounts/routes.ts';
@@ -80,8 +81,8 @@ export function schoolRoutes(ctx: AppContext): Router {
   }
 
   async function invite(req: Request, res: Response) {
+    managedSchool(req);
     const admin = currentUser(req);
-    authorize(admin, 'school.manage', { kind: 'school', schoolId: admin.schoolId ?? '' });
     const input = parseBody(inviteSchema, req);
     const { code, invite } = await createInvite(ctx, admin, input.role, input.note);
     const url = `/signup?role=teacher&invite=${encodeURIComponent(code)}`;
