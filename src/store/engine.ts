@@ -362,17 +362,16 @@ export class Engine {
     const shard = shards[index];
     const records = fromShardDoc(low.data!);
     low.data = null; // the rows are garbage now: let them go before the indexes are built
-    if (shard && shard.size === 0) {
-      // The usual case: the file fills its own, empty shard. A district has a
-      // million records: the file's own index saves hashing each id.
+    if (shard && shard.size === 0 && records.every((record) => shardIndex(record.id as string, shards.length) === index)) {
+      // The usual case: the file fills its own, empty shard.
       for (const record of records) shard.set(record.id as string, record);
       // An id written twice in one file keeps its last record, as a later change would.
       const kept = shard.size === records.length ? records : records.filter((record) => shard.get(record.id as string) === record);
       this.loadListener?.(collection, kept);
     } else {
-      // The file's records land among others (the collection is spread over a
-      // different number of files than when it was written): each is placed
-      // by its id and replaces what it finds, like a change.
+      // The file was written when the collection was spread over a different
+      // number of files: each record is placed by its id and replaces what it
+      // finds there, like a change.
       for (const record of records) this.set(collection, record.id as string, record);
     }
   }
