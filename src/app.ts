@@ -18,6 +18,7 @@ import { homeRoutes } from './home/routes.ts';
 import { learningRoutes } from './learning/routes.ts';
 import { loadUser } from './http/auth.ts';
 import { csrf } from './http/csrf.ts';
+import { dispatch } from './http/dispatch.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { privateResponses } from './http/respond.ts';
 import { sessions } from './http/sessions.ts';
@@ -141,20 +142,24 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(launchedFraming);
   app.use(loadUser(ctx));
 
-  app.use(homeRoutes(ctx));
-  app.use(accountRoutes(ctx));
-  app.use(schoolRoutes(ctx));
-  app.use(learningRoutes(ctx));
-  app.use(classRoutes(ctx));
-  app.use(familyRoutes(ctx));
-  app.use(checkupRoutes(ctx));
-  app.use(practiceRoutes(ctx));
-  app.use(rosterRoutes(ctx));
-  app.use(privacyRoutes(ctx));
-  app.use(auditRoutes(ctx));
-  app.use(retentionRoutes(ctx));
-  app.use(ltiRoutes(ctx));
-  app.use(adminRoutes(ctx));
+  app.use(
+    dispatch([
+      homeRoutes(ctx),
+      accountRoutes(ctx),
+      schoolRoutes(ctx),
+      learningRoutes(ctx),
+      classRoutes(ctx),
+      familyRoutes(ctx),
+      checkupRoutes(ctx),
+      practiceRoutes(ctx),
+      rosterRoutes(ctx),
+      privacyRoutes(ctx),
+      auditRoutes(ctx),
+      retentionRoutes(ctx),
+      ltiRoutes(ctx),
+      adminRoutes(ctx),
+    ]),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler());
