@@ -130,6 +130,21 @@ describe('a lesson page is shared by readers of one role, with their own name an
     assert.ok(forStudent.includes('href="/family"'), 'a Family link for a student');
   });
 
+  test('a session that had no token yet gets one stored with the page that prints it', async () => {
+    const client = await signedUp(t.app, 'student', 'no-token-yet');
+    const [record] = await t.store.find('sessions', 'userId', client.user!.id);
+    const { csrfToken: _dropped, ...data } = record.data;
+    const { put } = await import('../src/store/backend.ts');
+    await t.store.commit([put('sessions', { ...record, data })]);
+    for (const url of [`/lessons/${FIRST_LESSON}`, '/']) {
+      const page = await client.page(url);
+      client.token = tokenIn(page.text);
+      const [stored] = await t.store.find('sessions', 'userId', client.user!.id);
+      assert.equal(stored.data.csrfToken, client.token, `${url}: the printed token is the stored one`);
+    }
+    assert.equal((await client.form('/logout')).status, 303, 'and the form it printed works');
+  });
+
   test("the logout form on a shared page works with the reader's own token", async () => {
     const page = (await cy.page(`/lessons/${FIRST_LESSON}`)).text;
     cy.token = tokenIn(page);
