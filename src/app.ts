@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import helmet from 'helmet';
 import ejs from 'ejs';
 import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
@@ -18,6 +17,7 @@ import { homeRoutes } from './home/routes.ts';
 import { learningRoutes } from './learning/routes.ts';
 import { loadUser } from './http/auth.ts';
 import { csrf } from './http/csrf.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { dispatch } from './http/dispatch.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { privateResponses } from './http/respond.ts';
@@ -97,7 +97,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   Object.assign(app.locals, viewHelpers);
 
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
