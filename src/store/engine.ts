@@ -329,11 +329,24 @@ export class Engine {
         throw new Error(`${this.shardPath(name)} is missing, but manifest.json lists it. Nothing was changed. Restore the folder from a backup.`);
       }
     }
-    for (const name of [...onDisk].sort()) {
+    const files = [...onDisk].sort().flatMap((name) => {
       const match = /^(.+)-(\d+)$/.exec(name);
-      if (!match || !this.data.has(match[1])) continue; // not a shard of a collection this version keeps
-      await this.loadShard(name, match[1], Number(match[2]));
-      this.shardFiles.add(name);
+      // Not a shard of a collection this version keeps: left alone.
+      return match && this.data.has(match[1]) ? [{ name, collection: match[1], index: Number(match[2]) }] : [];
+    });
+    // Each file is read while the one before it is turned into records, so
+    // the main thread does not sit idle waiting for a read after every file.
+    const read = (name: string) => {
+      const reading = new DurableJSONFile<unknown>(this.shardPath(name), this.fs).read();
+      reading.catch(() => {}); // awaited below; not unhandled if the file before it stops the load first
+      return reading;
+    };
+    let next = files.length > 0 ? read(files[0].name) : null;
+    for (let i = 0; i < files.length; i++) {
+      const doc = await next;
+      next = i + 1 < files.length ? read(files[i + 1].name) : null;
+      this.loadShard(files[i].name, files[i].collection, files[i].index, doc);
+      this.shardFiles.add(files[i].name);
     }
     for (const number of journals) {
       if (number < this.generation) continue;
@@ -352,16 +365,13 @@ export class Engine {
     });
   }
 
-  private async loadShard(name: string, collection: string, index: number): Promise<void> {
+  private loadShard(name: string, collection: string, index: number, doc: unknown): void {
     const file = this.shardPath(name);
-    const low = new Low<ShardDoc | null>(new DurableJSONFile(file, this.fs), null);
-    await low.read();
-    const problem = shardProblem(low.data);
+    const problem = shardProblem(doc);
     if (problem) throw new Error(`${file} is not a FrameCheck shard: ${problem}. Nothing was changed. Restore the folder from a backup.`);
     const shards = this.collection(collection);
     const shard = shards[index];
-    const records = fromShardDoc(low.data!);
-    low.data = null; // the rows are garbage now: let them go before the indexes are built
+    const records = fromShardDoc(doc as ShardDoc);
     if (shard && shard.size === 0 && records.every((record) => shardIndex(record.id as string, shards.length) === index)) {
       // The usual case: the file fills its own, empty shard.
       for (const record of records) shard.set(record.id as string, record);
