@@ -8,8 +8,9 @@
 //   git worktree-free copy of the old code:
 //     git archive <commit> | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
 //   scripts/with-postgres.sh npx tsx scripts/quiz-ab.ts /tmp/base [small|district] [rounds]
-// (QUIZ_AB_SECONDS sets the seconds per measurement, default 8; ENV_<variant>
-// is not read: both variants get the same environment.)
+// QUIZ_AB_SECONDS sets the seconds per measurement (default 8);
+// QUIZ_AB_ENV_BASE / QUIZ_AB_ENV_NEW add settings to one variant's instances
+// ("DATABASE_POOL_SIZE=8"), so one checkout can be compared with itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import pg from 'pg';
@@ -18,8 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/content/catalog.ts';
-import { PostgresBackend } from '../src/store/postgres/backend.ts';
-import { generate, GENERATED_PASSWORD } from './generate.ts';
+import { GENERATED_PASSWORD } from './generate.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,28 +57,43 @@ const SETS = {
   small: { classes: 1, studentsPerClass: 30, firstClassSize: 35, attemptsPerStudent: 36 },
   district: { classes: 700, studentsPerClass: 29, firstClassSize: 35, attemptsPerStudent: 36 },
 };
-const schema = `quiz_ab_${SET}`;
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
-await admin.query(`drop schema if exists ${schema} cascade`);
 const catalog = loadCatalog(ROOT);
-const generatedAt = performance.now();
-const store = await PostgresBackend.open({ url, schema });
-await generate(store, catalog, SETS[SET]);
-await store.close();
-await admin.query(`vacuum analyze ${schema}.records`);
-console.log(`${SET}: generated in ${((performance.now() - generatedAt) / 1000).toFixed(1)} s`);
-
-const variants: Record<string, { cwd: string; args: string[] }> = {
-  base: { cwd: path.resolve(BASE), args: ['scripts/start.js'] },
-  new: { cwd: ROOT, args: ['scripts/start.js'] },
+const settings = (text = '') => Object.fromEntries(text.split(/\s+/).filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+const variants: Record<string, { cwd: string; args: string[]; env: Record<string, string>; schema: string }> = {
+  base: { cwd: path.resolve(BASE), args: ['scripts/start.js'], env: settings(process.env.QUIZ_AB_ENV_BASE), schema: `quiz_ab_${SET}_base` },
+  new: { cwd: ROOT, args: ['scripts/start.js'], env: settings(process.env.QUIZ_AB_ENV_NEW), schema: `quiz_ab_${SET}_new` },
 };
+/**
+ * Each checkout makes its own copy of the data with its own code (its own
+ * migrations and record shapes), so a change to either is measured too.
+ */
+async function generateFor(v: string): Promise<void> {
+  const { cwd, schema } = variants[v];
+  await admin.query(`drop schema if exists ${schema} cascade`);
+  const code = `
+    const { loadCatalog } = await import('./src/content/catalog.ts');
+    const { PostgresBackend } = await import('./src/store/postgres/backend.ts');
+    const { generate } = await import('./scripts/generate.ts');
+    const store = await PostgresBackend.open({ url: process.env.DATABASE_URL, schema: ${JSON.stringify(schema)} });
+    await generate(store, loadCatalog(process.cwd()), ${JSON.stringify(SETS[SET])});
+    await store.close();`;
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd, stdio: 'inherit' });
+  const code_ = await new Promise((resolve) => child.on('exit', resolve));
+  if (code_ !== 0) throw new Error(`generating for ${v} failed`);
+  await admin.query(`vacuum analyze ${schema}.records`);
+  console.log(`${SET} for ${v}: generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+await generateFor('base');
+await generateFor('new');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'framecheck-quiz-ab-'));
 function start(v: string): Promise<{ child: ChildProcess; url: string }> {
   const profile = process.env.QUIZ_AB_PROFILE && v === 'new' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.QUIZ_AB_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, ...variants[v].args], {
     cwd: variants[v].cwd,
-    env: { ...process.env, PORT: '0', NODE_ENV: 'production', DATABASE_SCHEMA: schema, DATA_DIR: dataDir },
+    env: { ...process.env, PORT: '0', NODE_ENV: 'production', DATABASE_SCHEMA: variants[v].schema, DATA_DIR: dataDir, ...variants[v].env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -116,9 +131,12 @@ const names = Array.from({ length: 50 }, (_, i) => (set.classes > 1 ? `student${
 
 async function counters() {
   const r = await admin.query(
-    `select xact_commit + xact_rollback as xacts, tup_inserted + tup_updated + tup_deleted as writes from pg_stat_database where datname = current_database()`,
+    `select xact_commit + xact_rollback as xacts, tup_inserted + tup_updated + tup_deleted as writes, blks_hit + blks_read as blocks,
+       (select wal_records from pg_stat_wal) as wal_records, (select wal_bytes from pg_stat_wal) as wal_bytes
+     from pg_stat_database where datname = current_database()`,
   );
-  return { xacts: Number(r.rows[0].xacts), writes: Number(r.rows[0].writes) };
+  const row = r.rows[0];
+  return { xacts: Number(row.xacts), writes: Number(row.writes), blocks: Number(row.blocks), walRecords: Number(row.wal_records), walBytes: Number(row.wal_bytes) };
 }
 
 /** Samples what PostgreSQL's FrameCheck backends wait on while `work` runs. */
@@ -183,7 +201,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     const topWaits = [...waits].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([w, n]) => `${w} ${(n / samples).toFixed(1)}`).join(', ');
     const line =
       `r${round} load ${load.toFixed(1)}: ${Math.round(rs.reduce((s, r) => s + r.requests.average, 0))} rps, p50 ${Math.max(...rs.map((r) => r.latency.p50))} p99 ${Math.max(...rs.map((r) => r.latency.p99))} ms` +
-      ` | cpu/req (user+sys) node ${per(n0, n1, total)} pg ${per(p0, p1, total)} ms | pg xacts/req ${((c1.xacts - c0.xacts - samples - 1) / total).toFixed(2)} writes/req ${((c1.writes - c0.writes) / total).toFixed(2)}` +
+      ` | cpu/req (user+sys) node ${per(n0, n1, total)} pg ${per(p0, p1, total)} ms | pg xacts/req ${((c1.xacts - c0.xacts - samples - 1) / total).toFixed(2)} writes/req ${((c1.writes - c0.writes) / total).toFixed(2)} blocks/req ${((c1.blocks - c0.blocks) / total).toFixed(0)} WAL/req ${((c1.walRecords - c0.walRecords) / total).toFixed(1)} records ${((c1.walBytes - c0.walBytes) / total).toFixed(0)} B` +
       ` | active backends: ${topWaits}${bad ? ` | BAD ${bad}` : ''}`;
     console.log(`${v.padEnd(4)} ${line}`);
     results[v].push(line);
@@ -193,6 +211,6 @@ for (let round = 1; round <= ROUNDS; round++) {
     })));
   }
 }
-await admin.query(`drop schema if exists ${schema} cascade`);
+for (const v of Object.values(variants)) await admin.query(`drop schema if exists ${v.schema} cascade`);
 await admin.end();
 rmSync(dataDir, { recursive: true, force: true });
