@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import helmet from 'helmet';
 import ejs from 'ejs';
 import type { Config } from './config.ts';
 import type { Catalog } from './content/catalog.ts';
@@ -18,6 +17,8 @@ import { homeRoutes } from './home/routes.ts';
 import { learningRoutes } from './learning/routes.ts';
 import { loadUser } from './http/auth.ts';
 import { csrf } from './http/csrf.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { dispatch } from './http/dispatch.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { privateResponses } from './http/respond.ts';
 import { sessions } from './http/sessions.ts';
@@ -96,7 +97,7 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   Object.assign(app.locals, viewHelpers);
 
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -141,20 +142,24 @@ export function createApp({ config, store, catalog, now = () => new Date() }: Ap
   app.use(launchedFraming);
   app.use(loadUser(ctx));
 
-  app.use(homeRoutes(ctx));
-  app.use(accountRoutes(ctx));
-  app.use(schoolRoutes(ctx));
-  app.use(learningRoutes(ctx));
-  app.use(classRoutes(ctx));
-  app.use(familyRoutes(ctx));
-  app.use(checkupRoutes(ctx));
-  app.use(practiceRoutes(ctx));
-  app.use(rosterRoutes(ctx));
-  app.use(privacyRoutes(ctx));
-  app.use(auditRoutes(ctx));
-  app.use(retentionRoutes(ctx));
-  app.use(ltiRoutes(ctx));
-  app.use(adminRoutes(ctx));
+  app.use(
+    dispatch([
+      homeRoutes(ctx),
+      accountRoutes(ctx),
+      schoolRoutes(ctx),
+      learningRoutes(ctx),
+      classRoutes(ctx),
+      familyRoutes(ctx),
+      checkupRoutes(ctx),
+      practiceRoutes(ctx),
+      rosterRoutes(ctx),
+      privacyRoutes(ctx),
+      auditRoutes(ctx),
+      retentionRoutes(ctx),
+      ltiRoutes(ctx),
+      adminRoutes(ctx),
+    ]),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler());

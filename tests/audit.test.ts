@@ -155,10 +155,12 @@ test('the log is never editable: no route writes to it, and what it shows is wha
 
     // Every route the app has: only GETs under /admin/audit.
     const routes: { path: string; methods: string[] }[] = [];
-    const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) => {
+    const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[]; routers?: { stack: unknown[] }[] } }[]) => {
       for (const layer of stack) {
         if (layer.route) routes.push({ path: String(layer.route.path), methods: Object.keys(layer.route.methods) });
         else if (layer.handle?.stack) walk(layer.handle.stack as never);
+        // The feature routers behind src/http/dispatch.ts
+        else if (layer.handle?.routers) for (const router of layer.handle.routers) walk(router.stack as never);
       }
     };
     walk((t.app as unknown as { router: { stack: never[] } }).router.stack);

@@ -5,6 +5,7 @@ import { currentUser, requireUser } from '../http/auth.ts';
 import { csrf } from '../http/csrf.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
 import { startSession } from './sign-in.ts';
+import { SESSION_COOKIE } from '../http/sessions.ts';
 import { atMost, parseBody, requiredText, text, usernameText } from '../http/validate.ts';
 import { requesterOf } from './throttles.ts';
 import { changePassword, logIn, presentUser, resetNotice, signUp } from './accounts.ts';
@@ -74,8 +75,8 @@ export function accountRoutes(ctx: AppContext): Router {
   });
 
   router.post('/logout', requireUser(), async (req, res) => {
-    await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
-    res.clearCookie('framecheck.sid');
+    await req.session.destroy();
+    res.clearCookie(SESSION_COOKIE);
     if (wantsJson(req)) res.json({ ok: true });
     else res.redirect(303, '/');
   });
@@ -90,7 +91,7 @@ export function accountRoutes(ctx: AppContext): Router {
     const user = currentUser(req);
     formPage(res, 'accounts/password', { title: 'Choose a new password', forced: user.mustChangePassword, resetBy: await resetNotice(ctx, user) });
     const input = parseBody(passwordSchema, req);
-    await changePassword(ctx, user, { current: input.password, next: input.newPassword, keepSession: req.sessionID, address: requesterOf(req).address });
+    await changePassword(ctx, user, { current: input.password, next: input.newPassword, keepSession: req.sessionID ?? '', address: requesterOf(req).address });
     afterWrite(req, res, { ok: true }, '/', 200);
   });
 

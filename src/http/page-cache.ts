@@ -1,12 +1,15 @@
 // Rendered pages kept in memory until something they show changes. The
 // class page of 35 students by 12 lessons costs milliseconds to build and is
 // read far more often than a quiz is submitted. Pages are rendered with a
-// placeholder CSRF token that is swapped for the reader's own on the way out.
+// placeholder CSRF token that is swapped for the reader's own on the way out;
+// a page every reader of one role sees alike (a lesson) is also rendered with
+// a placeholder for the reader's name in its header.
 // They are kept as UTF-8 bytes, cut at the placeholder: encoding a 60 KB
 // page that holds one non-Latin character (a name, a curly quote) on every
 // read cost more than building it.
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
+import type { User } from '../store/backend.ts';
 import { wantsJson } from './respond.ts';
 
 /**
@@ -15,23 +18,54 @@ import { wantsJson } from './respond.ts';
  * reader's own token.
  */
 const TOKEN_PLACEHOLDER = `csrf-${randomBytes(18).toString('hex')}`;
+const NAME_PLACEHOLDER = `name-${randomBytes(18).toString('hex')}`;
+const SLOTS = new RegExp(`(${TOKEN_PLACEHOLDER}|${NAME_PLACEHOLDER})`);
+
+/** A rendered page as bytes, and what goes between them: the reader's token or name. */
+interface Cut {
+  parts: Buffer[];
+  slots: ('token' | 'name')[];
+}
 
 interface Entry {
   version: string;
-  /** the page's bytes, split where the reader's CSRF token goes */
-  html?: Buffer[];
+  html?: Cut;
   json?: Buffer;
 }
 
-function cutAtToken(html: string): Buffer[] {
-  return html.split(TOKEN_PLACEHOLDER).map((part) => Buffer.from(part));
+function cut(html: string): Cut {
+  const pieces = html.split(SLOTS);
+  return {
+    parts: pieces.filter((_, i) => i % 2 === 0).map((piece) => Buffer.from(piece)),
+    slots: pieces.filter((_, i) => i % 2 === 1).map((slot) => (slot === TOKEN_PLACEHOLDER ? 'token' : 'name')),
+  };
 }
 
-function withToken(parts: Buffer[], token: string): Buffer {
-  if (parts.length === 1) return parts[0];
-  const tokenBytes = Buffer.from(token);
-  return Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [tokenBytes, part])));
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+
+/**
+ * Sends the page with the reader's token and name in their slots, written
+ * as its pieces in one corked write: joining them first copied the whole
+ * page (66 KB for a class) for every reader.
+ */
+function sendFilled(res: Response, { parts, slots }: Cut, reader: { token: string; name: string }): void {
+  const token = Buffer.from(reader.token);
+  // Escaped as EJS's <%= %> escapes, the only way a name is printed.
+  const name = Buffer.from(reader.name.replace(/[&<>"']/g, (c) => ESCAPES[c]));
+  const pieces = parts.flatMap((part, i) => (i === 0 ? [part] : [slots[i - 1] === 'token' ? token : name, part]));
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', pieces.reduce((sum, piece) => sum + piece.length, 0));
+  if (res.req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  res.cork();
+  for (const piece of pieces.slice(0, -1)) res.write(piece);
+  res.end(pieces[pieces.length - 1]);
+  res.uncork();
 }
+
+type Build = () => Promise<{ view: string; locals: Record<string, unknown>; json: unknown }>;
 
 export class PageCache {
   private entries = new Map<string, Entry>();
@@ -42,33 +76,45 @@ export class PageCache {
    * Sends the page for `key` at `version`, rendering it (HTML or JSON, as
    * asked) only when the cached copy is missing or older.
    */
-  async send(req: Request, res: Response, key: string, version: string, build: () => Promise<{ view: string; locals: Record<string, unknown>; json: unknown }>): Promise<void> {
+  async send(req: Request, res: Response, key: string, version: string, build: Build, shared?: { name: string }): Promise<void> {
     const json = wantsJson(req);
     let entry = this.entries.get(key);
     if (!entry || entry.version !== version) {
       entry = { version };
       this.remember(key, entry);
     }
-    const token = req.csrfToken?.() ?? '';
+    const reader = { token: req.csrfToken?.() ?? '', name: shared?.name ?? '' };
+    // A token made just now is stored before the page is written in pieces (its cookie goes in the headers).
+    if (req.session?.unsaved) await req.session.save();
     if (json) {
       entry.json ??= Buffer.from(JSON.stringify((await build()).json));
       res.type('application/json').send(entry.json);
       return;
     }
     if (entry.html !== undefined) {
-      res.type('html').send(withToken(entry.html, token));
+      sendFilled(res, entry.html, reader);
       return;
     }
     const { view, locals } = await build();
     const target = entry;
-    res.render(view, { ...locals, csrfToken: TOKEN_PLACEHOLDER }, (error, html) => {
+    const user = shared ? { ...(res.locals.user as object), displayName: NAME_PLACEHOLDER } : res.locals.user;
+    res.render(view, { ...locals, user, csrfToken: TOKEN_PLACEHOLDER }, (error, html) => {
       if (error) {
         req.next?.(error);
         return;
       }
-      target.html = cutAtToken(html);
-      res.type('html').send(withToken(target.html, token));
+      target.html = cut(html);
+      sendFilled(res, target.html, reader);
     });
+  }
+
+  /**
+   * A page that is the same for every reader of one role but for their name
+   * in its header (a lesson): one copy per role, kept for the life of the
+   * process, since what it shows (the course) does not change while it runs.
+   */
+  sendToRole(req: Request, res: Response, key: string, reader: User, build: Build): Promise<void> {
+    return this.send(req, res, `${key}:${reader.role}`, 'course', build, { name: reader.displayName });
   }
 
   /** Forgets every page (another instance changed data, or the change feed reconnected). */

@@ -33,7 +33,8 @@ export function formPage(res: Response, view: string, locals: Record<string, unk
  * are told that one URL answers HTML or JSON depending on Accept.
  */
 export function privateResponses(_req: Request, res: Response, next: () => void): void {
-  res.set('Cache-Control', 'no-store');
-  res.vary('Accept');
+  // Set directly: nothing before this sets Vary, and res.set/res.vary parse and merge on every request.
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Vary', 'Accept');
   next();
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.ts';
+import type { Lesson } from '../content/catalog.ts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { reply, wantsJson } from '../http/respond.ts';
 import { loaded, loadLesson } from '../http/load.ts';
@@ -46,30 +47,7 @@ export function learningRoutes(ctx: AppContext): Router {
     const user = currentUser(req);
     const lesson = loaded(res).lesson;
     if (user.role === 'student') await recordLessonOpen(ctx, user, lesson.id);
-    const index = ctx.catalog.lessons.indexOf(lesson);
-    const json = {
-      lesson: {
-        id: lesson.id,
-        title: lesson.title,
-        summary: lesson.summary,
-        minutes: lesson.minutes,
-        order: lesson.order,
-        contentNote: lesson.contentNote ?? null,
-        parentPrompt: lesson.parentPrompt,
-        sources: lesson.sources,
-        html: lesson.html,
-        hasQuiz: Boolean(ctx.catalog.quiz(lesson.id)),
-        hasScenario: Boolean(ctx.catalog.practice.scenario(lesson.id)),
-      },
-    };
-    reply(req, res, 'learning/lesson', {
-      title: lesson.title,
-      lesson,
-      hasQuiz: Boolean(ctx.catalog.quiz(lesson.id)),
-      hasScenario: Boolean(ctx.catalog.practice.scenario(lesson.id)),
-      previous: ctx.catalog.lessons[index - 1],
-      next: ctx.catalog.lessons[index + 1],
-    }, json);
+    await ctx.pages.sendToRole(req, res, `lesson:${lesson.id}`, user, async () => lessonPage(ctx, lesson));
   });
 
   router.get('/lessons/:lessonId/quiz', signedIn, async (req, res) => {
@@ -111,4 +89,30 @@ export function learningRoutes(ctx: AppContext): Router {
   });
 
   return router;
+}
+
+/** A lesson as a page and as JSON: the same for every reader of one role (the page cache keeps one copy per role). */
+function lessonPage(ctx: AppContext, lesson: Lesson) {
+  const index = ctx.catalog.lessons.indexOf(lesson);
+  const hasQuiz = Boolean(ctx.catalog.quiz(lesson.id));
+  const hasScenario = Boolean(ctx.catalog.practice.scenario(lesson.id));
+  return {
+    view: 'learning/lesson',
+    locals: { title: lesson.title, lesson, hasQuiz, hasScenario, previous: ctx.catalog.lessons[index - 1], next: ctx.catalog.lessons[index + 1] },
+    json: {
+      lesson: {
+        id: lesson.id,
+        title: lesson.title,
+        summary: lesson.summary,
+        minutes: lesson.minutes,
+        order: lesson.order,
+        contentNote: lesson.contentNote ?? null,
+        parentPrompt: lesson.parentPrompt,
+        sources: lesson.sources,
+        html: lesson.html,
+        hasQuiz,
+        hasScenario,
+      },
+    },
+  };
 }

@@ -3,7 +3,7 @@
 // and no opener policy on the registration page (its script messages the LMS).
 import type { RequestHandler, Response } from 'express';
 
-declare module 'express-session' {
+declare module '../http/sessions.ts' {
   interface SessionData {
     /** origins of the LMS that launched this session: they may show its pages in a frame */
     ltiFrames?: string[];

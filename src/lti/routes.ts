@@ -238,7 +238,7 @@ export function ltiRoutes(ctx: AppContext): Router {
   }
 }
 
-declare module 'express-session' {
+declare module '../http/sessions.ts' {
   interface SessionData {
     /** the signed reference to the deep-linking launch this session came from */
     ltiDeepLink?: string;
@@ -247,7 +247,7 @@ declare module 'express-session' {
 
 /** A new session id at every launch (no fixation), as password login does. */
 async function startLtiSession(req: Request, user: User, frames: string[], deepLink: string | null): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+  await req.session.regenerate();
   req.session.userId = user.id;
   req.session.ltiFrames = frames;
   if (deepLink) req.session.ltiDeepLink = deepLink;
@@ -258,7 +258,7 @@ async function startLtiSession(req: Request, user: User, frames: string[], deepL
     req.session.cookie.secure = true;
   }
   csrf.generateToken(req, true);
-  await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+  await req.session.save();
 }
 
 function readCookie(req: Request, name: string): string | undefined {
