@@ -2,10 +2,12 @@
 // bench's quiz route alone (two instances, 50 connections, the bench's 50
 // students), repeated in alternating rounds so that both checkouts see the
 // same neighbours. Besides requests/s and latency it counts what each
-// submission costs: CPU of the instances and of PostgreSQL, transactions and
-// row writes in PostgreSQL, and what PostgreSQL's backends were waiting on
-// (sampled every 5 ms from pg_stat_activity), which shows lock queues.
-//   git worktree-free copy of the old code:
+// submission costs: CPU of the instances and of PostgreSQL (user+system),
+// transactions, row writes, buffer accesses and WAL in PostgreSQL (these
+// counts do not depend on the machine's load), and what PostgreSQL's backends
+// were waiting on (sampled every 5 ms from pg_stat_activity: lock queues,
+// WAL flushes). Each checkout generates its own copy of the data with its own
+// code, so changes to migrations are measured too. The old code, as a copy:
 //     git archive <commit> | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
 //   scripts/with-postgres.sh npx tsx scripts/quiz-ab.ts /tmp/base [small|district] [rounds]
 // QUIZ_AB_SECONDS sets the seconds per measurement (default 8);
