@@ -363,8 +363,8 @@ export class PostgresBackend implements StoreBackend {
 /**
  * How long announcements are gathered before one NOTIFY goes out. Each NOTIFY
  * is a transaction of its own (a commit record PostgreSQL must flush) and
- * wakes every instance: at 5 ms, a burst of quiz answers sent one for every
- * two or three answers. Nothing is served stale meanwhile (pages check the
+ * wakes every instance: at 5 ms, a busy instance could send 200 a second.
+ * Nothing is served stale meanwhile (pages check the
  * counters), so 50 ms only keeps a superseded page in memory a little longer.
  */
 const ANNOUNCE_DELAY_MS = 50;
