@@ -96,6 +96,8 @@ async function measure(cwd: string, dir: string): Promise<Record<string, number>
       'GET class page': { url: `${server.url}/classes/c0`, headers: { Cookie: teacher.cookie } },
       'GET lesson page': { url: `${server.url}/lessons/${LESSON}`, headers: { Cookie: students[0].cookie } },
       'GET student home': { url: `${server.url}/`, headers: { Cookie: students[1].cookie } },
+      // Every step a request takes, and no page: the fixed cost of a signed-in request.
+      'GET /healthz, signed in': { url: `${server.url}/healthz`, headers: { Cookie: students[2].cookie } },
     };
     const result: Record<string, number> = {};
     for (const [route, options] of Object.entries(routes)) {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import express, { Router } from 'express';
 import supertest from 'supertest';
-import { dispatch } from '../src/http/dispatch.ts';
+import { dispatch, inSeries } from '../src/http/dispatch.ts';
 
 function appWith(...routers: Router[]) {
   const app = express();
@@ -69,4 +69,41 @@ test('an error from a route reaches the error handler', async () => {
   const response = await supertest(app).get('/broken');
   assert.equal(response.status, 418);
   assert.equal(response.text, 'teapot');
+});
+
+test('steps in series run in order; an error, a throw or a rejection skips the rest and reaches the error handler', async () => {
+  const ran: string[] = [];
+  const app = express();
+  app.use(
+    inSeries([
+      (req, _res, next) => {
+        ran.push('first');
+        next();
+      },
+      (req, _res, next) => {
+        ran.push('second');
+        if (req.path === '/next-error') return next(Object.assign(new Error('by next'), { status: 400 }));
+        if (req.path === '/throws') throw Object.assign(new Error('thrown'), { status: 409 });
+        if (req.path === '/rejects') return Promise.reject(Object.assign(new Error('rejected'), { status: 503 })) as never;
+        next();
+      },
+      (_req, _res, next) => {
+        ran.push('third');
+        next();
+      },
+    ]),
+  );
+  app.get('/fine', (_req, res) => res.send('fine'));
+  app.use((error: { status: number; message: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(error.status).send(error.message);
+  });
+  assert.equal((await supertest(app).get('/fine')).text, 'fine');
+  assert.deepEqual(ran, ['first', 'second', 'third']);
+  for (const [path, status, message] of [['/next-error', 400, 'by next'], ['/throws', 409, 'thrown'], ['/rejects', 503, 'rejected']] as const) {
+    ran.length = 0;
+    const response = await supertest(app).get(path);
+    assert.equal(response.status, status, path);
+    assert.equal(response.text, message, path);
+    assert.deepEqual(ran, ['first', 'second'], `${path}: the third step does not run`);
+  }
 });

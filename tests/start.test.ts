@@ -30,3 +30,14 @@ test('npm start serves pages, styles and sign-ups from the compiled build, and s
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('npm start caps how far the heap grows between full collections, unless the operator set it', async () => {
+  const { heapFlagsToSet, HEAP_FLAGS } = (await import('../scripts/start.js' as string)) as {
+    heapFlagsToSet: (execArgv: string[], nodeOptions: string) => string[];
+    HEAP_FLAGS: string[];
+  };
+  assert.deepEqual(heapFlagsToSet([], ''), HEAP_FLAGS);
+  assert.ok(HEAP_FLAGS.some((flag) => flag.startsWith('--heap-growing-percent=')));
+  assert.deepEqual(heapFlagsToSet(['--heap_growing_percent=30'], ''), [], 'a flag on the command line wins, in either spelling');
+  assert.deepEqual(heapFlagsToSet([], '--max-old-space-size=2048 --heap-growing-percent=20'), [], 'and so does one in NODE_OPTIONS');
+});

@@ -69,3 +69,27 @@ export function dispatch(routers: Router[]): Dispatcher {
   };
   return Object.assign(handler, { routers });
 }
+
+/**
+ * Middlewares that every request passes through, run one after another as
+ * one layer: what app.use of each would do, without the router's matching
+ * and bookkeeping between them. An error skips the rest, as it would there.
+ */
+export function inSeries(steps: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let at = 0;
+    const step = (error?: unknown): void => {
+      if (error) return next(error);
+      if (at === steps.length) return next();
+      // A step that throws or rejects (rather than calling next with an error)
+      // reaches the error handler too, as Express 5 does for each layer.
+      try {
+        const returned = steps[at++](req, res, step) as unknown;
+        if (returned instanceof Promise) returned.catch(next);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
+}

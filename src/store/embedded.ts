@@ -5,15 +5,21 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Store, type StoreOptions } from './index.ts';
 import { StoreConflict, put, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
-import { STUDENT_RECORDS, UNIQUE_KEYS, scrubbedEvent, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKeyName } from './schema.ts';
+import { FieldIndex } from './field-index.ts';
+import { STUDENT_RECORDS, UNIQUE_KEYS, scrubbedEvent, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKey, type UniqueKeyName } from './schema.ts';
 import type { AuditEvent, CollectionName, Collections, SessionRecord, User } from './types.ts';
 
 type Row = Record<string, unknown>;
 
+/** Looked up on every change: worked out once. */
+const uniqueKeysByCollection = new Map<string, [UniqueKeyName, UniqueKey][]>(
+  (Object.keys(UNIQUE_KEYS) as UniqueKeyName[]).map((name) => [UNIQUE_KEYS[name].collection, uniqueKeysOf(UNIQUE_KEYS[name].collection)]),
+);
+
 export class EmbeddedBackend implements StoreBackend {
   readonly kind = 'embedded';
-  /** unique key -> value -> ids holding it */
-  private owners = new Map<UniqueKeyName, Map<string, Set<string>>>();
+  /** unique key -> value -> ids holding it (one id, unless a commit is being undone) */
+  private owners = new Map<UniqueKeyName, FieldIndex>();
   private counters = new Map<string, number>();
   private counter = 0;
 
@@ -32,33 +38,26 @@ export class EmbeddedBackend implements StoreBackend {
   private indexUniqueKeys(): void {
     for (const name of Object.keys(UNIQUE_KEYS) as UniqueKeyName[]) {
       const key = UNIQUE_KEYS[name];
-      const owners = new Map<string, Set<string>>();
+      const owners = new FieldIndex();
       this.owners.set(name, owners);
-      for (const record of this.store.all(key.collection)) this.own(owners, uniqueValue(key, record as unknown as Row), (record as { id: string }).id);
+      for (const record of this.store.all(key.collection)) {
+        const value = uniqueValue(key, record as unknown as Row);
+        if (value !== null) owners.add(value, (record as { id: string }).id);
+      }
     }
     this.store.onChange((collection, before, after) => {
       const record = (after ?? before) as Row | undefined;
       if (!record) return;
       const id = String(record.id);
-      for (const [name, key] of uniqueKeysOf(collection)) {
+      for (const [name, key] of uniqueKeysByCollection.get(collection) ?? []) {
         const owners = this.owners.get(name)!;
         const old = before ? uniqueValue(key, before as Row) : null;
-        if (old !== null) {
-          const ids = owners.get(old);
-          ids?.delete(id);
-          if (ids?.size === 0) owners.delete(old);
-        }
-        if (after) this.own(owners, uniqueValue(key, after as Row), id);
+        if (old !== null) owners.remove(old, id);
+        const value = after ? uniqueValue(key, after as Row) : null;
+        if (value !== null) owners.add(value, id);
       }
       for (const versionKey of versionKeysOf(collection, record)) this.counters.set(versionKey, ++this.counter);
     });
-  }
-
-  private own(owners: Map<string, Set<string>>, value: string | null, id: string): void {
-    if (value === null) return;
-    let ids = owners.get(value);
-    if (!ids) owners.set(value, (ids = new Set()));
-    ids.add(id);
   }
 
   health(): Health {
@@ -123,10 +122,10 @@ export class EmbeddedBackend implements StoreBackend {
       if (change.mode === 'take' && !existing) throw new StoreConflict(`${change.c}.id`);
       const record = change.v as Row | undefined;
       if (record) {
-        for (const [name, key] of uniqueKeysOf(change.c)) {
+        for (const [name, key] of uniqueKeysByCollection.get(change.c) ?? []) {
           const value = uniqueValue(key, record);
           if (value === null) continue;
-          const candidates = new Set([...(this.owners.get(name)!.get(value) ?? []), ...(claimed.get(`${name}\u0000${value}`) ?? [])]);
+          const candidates = new Set([...this.owners.get(name)!.ids(value), ...(claimed.get(`${name}\u0000${value}`) ?? [])]);
           for (const ownerId of candidates) {
             if (ownerId === change.id) continue;
             const owner = current(change.c, ownerId);

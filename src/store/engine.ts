@@ -32,13 +32,52 @@ function toShardDoc(records: Iterable<unknown>): ShardDoc {
   return { fields, rows: list.map((record) => fields.map((field) => record[field] ?? null)) };
 }
 
-function fromShardDoc(doc: ShardDoc): Record<string, unknown>[] {
-  const { fields, rows } = doc;
-  return rows.map((row) => {
+/**
+ * Turns a shard's rows back into records. A district loads a million of
+ * them at start-up, so each shard's field list gets one function that builds
+ * a record as a single object literal: the record is made in one allocation
+ * with its final shape (instead of growing one property at a time), and
+ * every shard of a collection shares the function, so V8 optimises it once
+ * and learns to allocate these long-lived records straight in the old
+ * generation. Field names are written into the function's source as JSON
+ * string literals, which are valid JavaScript and cannot break out of it.
+ */
+type RecordMaker = (row: unknown[]) => Record<string, unknown>;
+
+const recordMakers = new Map<string, RecordMaker>();
+
+function recordMaker(fields: string[]): RecordMaker {
+  const key = JSON.stringify(fields);
+  let make = recordMakers.get(key);
+  if (make) return make;
+  make = compiledMaker(fields) ?? ((row) => {
     const record: Record<string, unknown> = {};
     for (let i = 0; i < fields.length; i++) record[fields[i]] = row[i];
     return record;
   });
+  recordMakers.set(key, make);
+  return make;
+}
+
+/** Null where a literal would not mean the same as assigning each field in turn. */
+function compiledMaker(fields: string[]): RecordMaker | null {
+  // "__proto__" in a literal sets the prototype; a repeated name would be written twice.
+  if (fields.includes('__proto__') || new Set(fields).size !== fields.length) return null;
+  try {
+    return new Function('row', `return {${fields.map((field, i) => `${JSON.stringify(field)}: row[${i}]`).join(', ')}};`) as RecordMaker;
+  } catch {
+    return null; // code generation from strings is switched off in this process
+  }
+}
+
+function fromShardDoc(doc: ShardDoc): Record<string, unknown>[] {
+  const make = recordMaker(doc.fields);
+  const { rows } = doc;
+  const records = new Array<Record<string, unknown>>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    records[i] = make(rows[i]);
+  }
+  return records;
 }
 
 /** Why a shard file cannot be loaded, or null when it has the shape of one. */
@@ -73,6 +112,19 @@ export interface EngineOptions {
 }
 
 export type ApplyListener = (collection: string, id: string, before: unknown, after: unknown) => void;
+
+/**
+ * Told of the records of one shard file as it is loaded, all at once (a
+ * district loads a million at start-up; one call per record would cost more
+ * than the records). Changes replayed from the journal go to the
+ * ApplyListener, one by one, as every later change does.
+ */
+export type LoadListener = (collection: string, records: readonly Record<string, unknown>[]) => void;
+
+export interface EngineListeners {
+  apply?: ApplyListener;
+  load?: LoadListener;
+}
 
 export type Health = { ok: true } | { ok: false; reason: string; since: Date };
 
@@ -115,6 +167,7 @@ export class Engine {
   private compactTimer: NodeJS.Timeout | null = null;
   private writeFailure: { error: Error; since: Date } | null = null;
   private listeners: ApplyListener[] = [];
+  private loadListener: LoadListener | null = null;
   private closed = false;
   private lockToken = '';
   private readonly fs: StoreFs;
@@ -133,13 +186,17 @@ export class Engine {
   }
 
   /** Takes the folder's lock, loads the shards and replays the journals. */
-  static async open(dir: string, options: EngineOptions, onApply?: ApplyListener): Promise<Engine> {
+  static async open(dir: string, options: EngineOptions, listeners: EngineListeners = {}): Promise<Engine> {
     const fs = options.fs ?? nodeFs;
     await fs.mkdir(path.join(dir, 'shards'), { recursive: true });
     const token = await acquireLock(dir, fs);
     const engine = new Engine(dir, options);
     engine.lockToken = token;
-    if (onApply) engine.listeners.push(onApply);
+    if (listeners.apply) engine.listeners.push(listeners.apply);
+    // Without a load listener, loaded records go to the apply listener one by one.
+    engine.loadListener = listeners.load ?? (listeners.apply ? (collection, records) => {
+      for (const record of records) engine.notify(collection, record.id as string, undefined, record);
+    } : null);
     try {
       await engine.load();
     } catch (error) {
@@ -272,11 +329,24 @@ export class Engine {
         throw new Error(`${this.shardPath(name)} is missing, but manifest.json lists it. Nothing was changed. Restore the folder from a backup.`);
       }
     }
-    for (const name of [...onDisk].sort()) {
+    const files = [...onDisk].sort().flatMap((name) => {
       const match = /^(.+)-(\d+)$/.exec(name);
-      if (!match || !this.data.has(match[1])) continue; // not a shard of a collection this version keeps
-      await this.loadShard(name, match[1], Number(match[2]));
-      this.shardFiles.add(name);
+      // Not a shard of a collection this version keeps: left alone.
+      return match && this.data.has(match[1]) ? [{ name, collection: match[1], index: Number(match[2]) }] : [];
+    });
+    // Each file is read while the one before it is turned into records, so
+    // the main thread does not sit idle waiting for a read after every file.
+    const read = (name: string) => {
+      const reading = new DurableJSONFile<unknown>(this.shardPath(name), this.fs).read();
+      reading.catch(() => {}); // awaited below; not unhandled if the file before it stops the load first
+      return reading;
+    };
+    let next = files.length > 0 ? read(files[0].name) : null;
+    for (let i = 0; i < files.length; i++) {
+      const doc = await next;
+      next = i + 1 < files.length ? read(files[i + 1].name) : null;
+      this.loadShard(files[i].name, files[i].collection, files[i].index, doc);
+      this.shardFiles.add(files[i].name);
     }
     for (const number of journals) {
       if (number < this.generation) continue;
@@ -295,19 +365,24 @@ export class Engine {
     });
   }
 
-  private async loadShard(name: string, collection: string, index: number): Promise<void> {
+  private loadShard(name: string, collection: string, index: number, doc: unknown): void {
     const file = this.shardPath(name);
-    const low = new Low<ShardDoc | null>(new DurableJSONFile(file, this.fs), null);
-    await low.read();
-    const problem = shardProblem(low.data);
+    const problem = shardProblem(doc);
     if (problem) throw new Error(`${file} is not a FrameCheck shard: ${problem}. Nothing was changed. Restore the folder from a backup.`);
     const shards = this.collection(collection);
     const shard = shards[index];
-    for (const record of fromShardDoc(low.data!)) {
-      const id = record.id as string;
-      // A district has a million records: the file's own index saves hashing each id.
-      (shard ?? shards[shardIndex(id, shards.length)]).set(id, record);
-      this.notify(collection, id, undefined, record);
+    const records = fromShardDoc(doc as ShardDoc);
+    if (shard && shard.size === 0 && records.every((record) => shardIndex(record.id as string, shards.length) === index)) {
+      // The usual case: the file fills its own, empty shard.
+      for (const record of records) shard.set(record.id as string, record);
+      // An id written twice in one file keeps its last record, as a later change would.
+      const kept = shard.size === records.length ? records : records.filter((record) => shard.get(record.id as string) === record);
+      this.loadListener?.(collection, kept);
+    } else {
+      // The file was written when the collection was spread over a different
+      // number of files: each record is placed by its id and replaces what it
+      // finds there, like a change.
+      for (const record of records) this.set(collection, record.id as string, record);
     }
   }
 

@@ -1,6 +1,7 @@
 // The file operations the store uses, in one seam. The server passes the real
 // node:fs; tests pass a wrapper that fails, cuts writes short or runs out of
 // space on cue (tests/faulty-fs.ts), so every failure path can be exercised.
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs/promises';
 
 export interface StoreFileHandle {
@@ -26,7 +27,7 @@ export interface StoreFs {
 
 export const nodeFs: StoreFs = {
   open: (file, flags) => fs.open(file, flags),
-  readFile: (file, encoding) => fs.readFile(file, encoding),
+  readFile: async (file) => textOf(await fs.readFile(file)),
   readdir: (folder) => fs.readdir(folder),
   rename: fs.rename,
   unlink: fs.unlink,
@@ -34,6 +35,17 @@ export const nodeFs: StoreFs = {
   truncate: fs.truncate,
   stat: fs.stat,
 };
+
+/**
+ * UTF-8 text of a file read whole. fs.readFile(file, 'utf8') decodes in
+ * chunks through a StringDecoder and joins them; decoding the whole buffer
+ * at once is quicker and leaves less garbage (a district reads 110 MB of
+ * shards at start-up). ASCII, which shards almost always are, is the same
+ * in Latin-1, whose decoder is a plain copy.
+ */
+export function textOf(buffer: Buffer): string {
+  return buffer.toString(isAscii(buffer) ? 'latin1' : 'utf8');
+}
 
 /**
  * Writes every byte or throws. write(2) may write less than asked (a disk

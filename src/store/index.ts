@@ -8,6 +8,7 @@ import { errorCode, nodeFs, type StoreFs } from './file-system.ts';
 import type { Change, RetryPolicy } from './journal.ts';
 import type { CollectionName, Collections } from './types.ts';
 import { INDEXED } from './schema.ts';
+import { FieldIndex } from './field-index.ts';
 
 export type * from './types.ts';
 export type { Change } from './journal.ts';
@@ -88,8 +89,15 @@ const INTERNED: Partial<Record<CollectionName, string[]>> = {
   assignments: ['classId', 'lessonId'],
 };
 
+/** How each collection's records are indexed and interned, worked out once. */
+interface Plan {
+  /** fields interned through the `strings` table: those no index gives a shared copy of */
+  intern: string[];
+  indexes: { field: string; folded: boolean; index: FieldIndex; interned: boolean }[];
+}
+
 export class Store {
-  private indexes = new Map<string, Map<string, Set<string>>>();
+  private indexes = new Map<string, FieldIndex>();
   private listeners: ((collection: CollectionName, before: unknown, after: unknown) => void)[] = [];
 
   private constructor(
@@ -99,7 +107,7 @@ export class Store {
   ) {}
 
   static async open(dataDir: string, options: StoreOptions = {}): Promise<Store> {
-    const indexes = new Map<string, Map<string, Set<string>>>();
+    const indexes = new Map<string, FieldIndex>();
     const strings = new Map<string, string>();
     const intern = (value: string) => {
       const known = strings.get(value);
@@ -108,18 +116,22 @@ export class Store {
       return value;
     };
     let listeners: ((collection: CollectionName, before: unknown, after: unknown) => void)[] = [];
-    // Per collection, worked out once: its indexes, and which of its fields to intern.
-    // This runs for every record at start-up (a million in a district), so it stays lean.
-    const plans = new Map<string, { intern: string[]; indexes: { field: string; folded: boolean; map: Map<string, Set<string>> }[] }>();
+    // This runs for every record at start-up (a million in a district), so it stays lean:
+    // an interned field that is also indexed takes the index's copy of its value
+    // (one lookup instead of two).
+    const plans = new Map<string, Plan>();
     for (const collection of Object.keys(INDEXES) as CollectionName[]) {
+      const interned = INTERNED[collection] ?? [];
+      const planIndexes = (INDEXES[collection] as readonly string[]).map((field) => {
+        const name = `${collection}.${field}`;
+        const index = new FieldIndex();
+        indexes.set(name, index);
+        const folded = FOLDED.has(name);
+        return { field, folded, index, interned: !folded && interned.includes(field) };
+      });
       plans.set(collection, {
-        intern: INTERNED[collection] ?? [],
-        indexes: (INDEXES[collection] as readonly string[]).map((field) => {
-          const name = `${collection}.${field}`;
-          const map = new Map<string, Set<string>>();
-          indexes.set(name, map);
-          return { field, folded: FOLDED.has(name), map };
-        }),
+        intern: interned.filter((field) => !planIndexes.some((entry) => entry.interned && entry.field === field)),
+        indexes: planIndexes,
       });
     }
     const onApply = (collection: string, id: string, before: unknown, after: unknown) => {
@@ -132,24 +144,45 @@ export class Store {
           if (typeof value === 'string') record[field] = intern(value);
         }
       }
-      for (const { field, folded, map } of plan.indexes) {
+      for (const { field, folded, index, interned } of plan.indexes) {
         const oldKey = before ? indexKey((before as Record<string, unknown>)[field], folded) : null;
-        const newKey = record ? indexKey(record[field], folded) : null;
-        if (oldKey === newKey && before && record) continue;
-        if (oldKey !== null) {
-          const ids = map.get(oldKey);
-          ids?.delete(id);
-          if (ids && ids.size === 0) map.delete(oldKey);
+        const value = record?.[field];
+        const newKey = record ? indexKey(value, folded) : null;
+        if (oldKey === newKey && before && record) {
+          const shared = interned && typeof value === 'string' ? index.sharedKey(value) : undefined;
+          if (shared !== undefined) record[field] = shared;
+          continue;
         }
+        if (oldKey !== null) index.remove(oldKey, id);
         if (newKey !== null) {
-          let ids = map.get(newKey);
-          if (!ids) map.set(newKey, (ids = new Set()));
-          ids.add(id);
+          const shared = index.add(newKey, id);
+          if (interned && typeof value === 'string') record![field] = shared;
+        }
+      }
+    };
+    // The records of a shard file at start-up: each is new (the engine sends a
+    // record whose id was already loaded to onApply instead), and no listener is
+    // registered yet. One field at a time over the whole shard.
+    const onLoad = (collection: string, records: readonly Record<string, unknown>[]) => {
+      const plan = plans.get(collection)!;
+      for (const field of plan.intern) {
+        for (const record of records) {
+          const value = record[field];
+          if (typeof value === 'string') record[field] = intern(value);
+        }
+      }
+      for (const { field, folded, index, interned } of plan.indexes) {
+        for (const record of records) {
+          const value = record[field];
+          const key = indexKey(value, folded);
+          if (key === null) continue;
+          const shared = index.add(key, record.id as string);
+          if (interned && typeof value === 'string') record[field] = shared;
         }
       }
     };
     const { compactBytes = 32 * 1024 * 1024, ...engineOptions } = options;
-    const engine = await Engine.open(dataDir, { shards: SHARDS, compactBytes, ...engineOptions }, onApply);
+    const engine = await Engine.open(dataDir, { shards: SHARDS, compactBytes, ...engineOptions }, { apply: onApply, load: onLoad });
     let secret: string;
     try {
       secret = await readOrCreateSecret(dataDir, options.fs ?? nodeFs);
@@ -174,10 +207,10 @@ export class Store {
     value: string,
   ): Collections[C][] {
     const name = `${collection}.${field}`;
-    const ids = this.indexes.get(name)?.get(FOLDED.has(name) ? value.toLowerCase() : value);
-    if (!ids) return [];
+    const index = this.indexes.get(name);
+    if (!index) return [];
     const records: Collections[C][] = [];
-    for (const id of ids) {
+    for (const id of index.ids(FOLDED.has(name) ? value.toLowerCase() : value)) {
       const record = this.get(collection, id);
       if (record) records.push(record);
     }
