@@ -11,6 +11,7 @@ import { openStore } from './src/store/open.ts';
 import { dropExpiredSlipPasswords } from './src/roster/slips.ts';
 import { startRetentionTimer } from './src/retention/job.ts';
 import { activeKey } from './src/lti/keys.ts';
+import { markLmsAccounts } from './src/lti/provisioning.ts';
 import { issueSetupToken } from './src/schools/schools.ts';
 import { moveIntoOneSchool } from './src/schools/upgrade.ts';
 import path from 'node:path';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     await dropExpiredSlipPasswords(store, now()).catch((error: Error) => console.error(`Expired login-slip passwords were not removed: ${error.message}`));
     const moved = await moveIntoOneSchool(store, now());
     if (moved) console.log(`Accounts and classes from before schools moved into the school "${moved.name}"; its earliest teacher is now its admin.`);
+    // Accounts launched from an LMS before they were marked so (PostgreSQL marks them in migration 010).
+    if (store.kind === 'embedded') await markLmsAccounts(store);
     setupToken = await issueSetupToken(store, now());
     // The LTI tool key pair is made on the first start and kept in the store.
     await activeKey(store, now()).catch((error: Error) => console.error(`The LMS signing key was not made yet: ${error.message}`));

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { PostgresBackend } from '../src/store/postgres/backend.ts';
 import { put } from '../src/store/backend.ts';
+import { markLmsAccounts } from '../src/lti/provisioning.ts';
 import { INDEXED } from '../src/store/schema.ts';
 import type { CollectionName } from '../src/store/types.ts';
 
@@ -39,6 +40,8 @@ export async function migrateStore(from: string, to: string, schema = 'public', 
     }
     const wrong = report.filter((row) => row.from !== row.to);
     if (wrong.length) throw new Error(`Counts differ for ${wrong.map((row) => row.collection).join(', ')}`);
+    // The copy skips PostgreSQL's migrations: accounts from an LMS launched before they were marked get marked here.
+    await markLmsAccounts(target);
     return report;
   } finally {
     await source.close();

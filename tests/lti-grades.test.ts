@@ -5,7 +5,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp } from '../src/app.ts';
-import { catalog, Client, FIRST_LESSON, rightAnswers, schoolWithAdmin, startApp, type TestApp } from './helpers.ts';
+import pg from 'pg';
+import { markLmsAccounts } from '../src/lti/provisioning.ts';
+import { put, type StoreBackend } from '../src/store/backend.ts';
+import { migrate } from '../src/store/postgres/migrate.ts';
+import { catalog, Client, FIRST_LESSON, rightAnswers, schoolWithAdmin, seedUser, signedIn, startApp, STORE, type TestApp } from './helpers.ts';
 import { connect, INSTRUCTOR, launch, LEARNER, platformFor, ROLES, type Platform } from './lti-platform.ts';
 
 async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -29,15 +33,38 @@ async function learner(t: TestApp, lms: Platform, sub: string): Promise<Client> 
 
 const wrongAnswers = { answers: {} };
 
+/** Records which LMS collections the store is asked about until `stop` is called. */
+function lmsLookups(store: StoreBackend): { seen: string[]; stop(): void } {
+  const seen: string[] = [];
+  const methods = ['get', 'getMany', 'find', 'findAny', 'list', 'count'] as const;
+  const spied = store as unknown as Record<string, (collection: string, ...rest: unknown[]) => unknown>;
+  for (const method of methods) {
+    const original = spied[method].bind(store);
+    spied[method] = (collection, ...rest) => {
+      if (collection.startsWith('lti')) seen.push(`${method} ${collection}`);
+      return original(collection, ...rest);
+    };
+  }
+  return { seen, stop: () => methods.forEach((method) => delete spied[method]) };
+}
+
+/** The user an LMS learner's session is signed in as. */
+async function userOf(t: TestApp, client: Client) {
+  return (await t.store.get('users', (await client.get('/session')).body.user.id))!;
+}
+
 describe('LTI grades (AGS outbox)', () => {
   let t: TestApp;
   let lms: Platform;
   let teacher: Client;
   let classId: string;
+  let schoolId: string;
 
   before(async () => {
     t = await startApp();
-    const { admin } = await schoolWithAdmin(t);
+    const school = await schoolWithAdmin(t);
+    const admin = school.admin;
+    schoolId = school.schoolId;
     lms = await platformFor(() => t);
     await connect(admin, lms);
     teacher = new Client(t.app);
@@ -75,6 +102,50 @@ describe('LTI grades (AGS outbox)', () => {
     const row = page.body.lms.scores.find((entry: { studentId: string }) => entry.studentId === studentId);
     assert.equal(row.status, 'sent');
     assert.equal(lms.tokenRequests.filter((request) => request.ok).length, 1, 'the access token is cached');
+  });
+
+  test('a quiz answer by a student who never came from the LMS looks nothing of the LMS up; one by an LMS learner queues the score', async () => {
+    await seedUser(t, schoolId, 'student', 'plain.student');
+    const plain = await signedIn(t, 'plain.student');
+    const lmsLearner = await learner(t, lms, 'learner-lookups');
+    assert.equal((await userOf(t, lmsLearner)).fromLms, true, 'the launch marked the account it made');
+    const spy = lmsLookups(t.store);
+    try {
+      assert.equal((await plain.post(`/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) })).status, 201);
+      assert.deepEqual(spy.seen, [], 'no LMS record was read for a student from outside the LMS');
+      assert.equal((await lmsLearner.post(`/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) })).status, 201);
+      assert.ok(spy.seen.length > 0, 'the LMS learner\'s answer looks up the resource links');
+    } finally {
+      spy.stop();
+    }
+    assert.equal((await t.store.find('ltiGrades', 'studentId', (await userOf(t, lmsLearner)).id)).length, 1, 'queued with the answer');
+    await until('the score', () => lms.scores.find((score) => score.body.userId === 'learner-lookups'));
+  });
+
+  test('an LMS account made before accounts were marked is marked once, and its scores still reach the LMS', async () => {
+    const student = await learner(t, lms, 'learner-before-marks');
+    const { fromLms: _mark, ...unmarked } = await userOf(t, student);
+    await t.store.commit([put('users', unmarked)]);
+    assert.equal((await userOf(t, student)).fromLms, undefined);
+    // The embedded store marks them at start-up (server.ts), and migrate-store on its copy.
+    assert.equal(await markLmsAccounts(t.store), 1);
+    assert.equal(await markLmsAccounts(t.store), 0, 'nothing left to mark');
+    assert.equal((await userOf(t, student)).fromLms, true);
+    if (STORE.kind === 'postgres') {
+      // A PostgreSQL database from before: migration 010 marks them when the first instance starts.
+      await t.store.commit([put('users', unmarked)]);
+      const client = new pg.Client({ connectionString: STORE.url });
+      await client.connect();
+      try {
+        await client.query(`delete from "${t.schema}".schema_migrations where name = '010_lms_accounts.sql'`);
+        assert.deepEqual(await migrate(client, t.schema!), ['010_lms_accounts.sql']);
+      } finally {
+        await client.end();
+      }
+      assert.equal((await userOf(t, student)).fromLms, true);
+    }
+    await student.post(`/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) });
+    await until('the score', () => lms.scores.find((score) => score.body.userId === 'learner-before-marks'));
   });
 
   test('a platform answering 503 twice gets the score on the third try, a few seconds later; the teacher sees it waiting meanwhile', async () => {

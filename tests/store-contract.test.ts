@@ -246,4 +246,40 @@ describe(`store contract (${STORE.kind})`, () => {
       await client.end();
     }
   });
+
+  test('a lookup index holds only records that have its field, and every lookup by an indexed field uses an index', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL' }, async () => {
+    // A quiz answer then writes two index entries (its id and its studentId), not one in every lookup index.
+    await store.commit([put('attempts', { id: 'a1', studentId: 'u1', lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' })]);
+    const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
+    await client.connect();
+    try {
+      await client.query(`set search_path to "${schema}"`);
+      const lookups = await client.query<{ indexname: string; indexdef: string }>(`select indexname, indexdef from pg_indexes where schemaname = $1 and indexname like 'records\_by\_%'`, [schema]);
+      assert.ok(lookups.rows.length >= 12);
+      for (const { indexname, indexdef } of lookups.rows) {
+        const field = /\(data ->> '(\w+)'::text\)\)/.exec(indexdef)?.[1];
+        assert.ok(field, indexdef);
+        assert.ok(indexdef.includes(`WHERE ((data ->> '${field}'::text) IS NOT NULL)`), `${indexname} leaves out records without ${field}: ${indexdef}`);
+        const entries = await client.query<{ n: number }>(`select count(*)::int as n from records where collection = 'attempts' and data->>'${field}' is not null`);
+        assert.equal(entries.rows[0].n, field === 'studentId' ? 1 : 0);
+      }
+      // Prepared lookups are planned once for any value (a generic plan): each must still find its index.
+      await client.query('set plan_cache_mode = force_generic_plan');
+      await client.query('set enable_seqscan = off');
+      for (const [collection, fields] of Object.entries(INDEXED)) {
+        for (const field of fields as readonly string[]) {
+          const match = collection === 'users' && field === 'username' ? `lower(data->>'username') = lower($1)` : `data->>'${field}' = $1`;
+          for (const [form, value] of [[match, 'x'], [match.replace('= $1', '= any($1)').replace('lower($1)', 'any($1)'), ['x']]] as const) {
+            const name = `lookup_${collection}_${field}_${form.includes('any') ? 'any' : 'one'}`.toLowerCase();
+            await client.query(`prepare ${name} as select data from records where collection = '${collection}' and ${form} order by seq`);
+            const plan = (await client.query(`explain execute ${name}(${form.includes('any') ? '$1::text[]' : '$1::text'})`.replace('$1', `'${Array.isArray(value) ? `{${value}}` : value}'`))).rows.map((row) => row['QUERY PLAN']).join('\n');
+            const index = /Index (?:Only )?Scan (?:using|on) (\w+)/.exec(plan)?.[1];
+            assert.ok(index && index !== 'records_pkey', `${collection}.${field} (${form}) uses a lookup index:\n${plan}`);
+          }
+        }
+      }
+    } finally {
+      await client.end();
+    }
+  });
 });

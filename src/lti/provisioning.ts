@@ -6,7 +6,7 @@
 import type { AppContext } from '../context.ts';
 import { assignLesson } from '../classes/classes.ts';
 import { newId, randomCode } from '../ids.ts';
-import { insert, isConflict, put, type ClassRecord, type LtiContext, type LtiPlatform, type StoreChange, type User } from '../store/backend.ts';
+import { insert, isConflict, put, type ClassRecord, type LtiContext, type LtiPlatform, type StoreBackend, type StoreChange, type User } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
 import { CLAIM, type ValidLaunch } from './launch.ts';
 
@@ -60,6 +60,7 @@ export async function userForLaunch(ctx: AppContext, platform: LtiPlatform, sub:
       passwordHash: NO_PASSWORD,
       mustChangePassword: false,
       createdAt: ctx.now().toISOString(),
+      fromLms: true,
     };
     try {
       await ctx.store.commit([
@@ -72,6 +73,21 @@ export async function userForLaunch(ctx: AppContext, platform: LtiPlatform, sub:
       if (!isConflict(error)) throw error; // a name drawn twice, or the same person launching twice at once: look again
     }
   }
+}
+
+/**
+ * Accounts made by launches before users carried `fromLms` get it: without it
+ * their quiz scores would no longer reach the LMS. Idempotent; returns how
+ * many accounts it marked. PostgreSQL databases are marked once by migration
+ * 010; the embedded store runs this at start-up (its records are in memory,
+ * so it costs no more than a look through the LTI identities), and
+ * migrate-store on the copy it made.
+ */
+export async function markLmsAccounts(store: StoreBackend): Promise<number> {
+  const userIds = [...new Set((await store.list('ltiIdentities')).map((identity) => identity.userId))];
+  const unmarked = (await store.getMany('users', userIds)).filter((user) => !user.fromLms);
+  if (unmarked.length) await store.commit(unmarked.map((user) => put('users', { ...user, fromLms: true })));
+  return unmarked.length;
 }
 
 /** The class of the launch's course, made on its first launch; null when the launch has no course. */

@@ -48,6 +48,12 @@ export interface User {
   createdAt: string;
   /** the last day this account signed in or was used, ISO time, written at most once a day (accounts/activity.ts); retention erases students by it */
   lastActiveAt?: string | null;
+  /**
+   * true on an account an LMS launch made (it has an LTI identity), so its
+   * quiz scores may be owed to the LMS; set with the identity in one commit
+   * (lti/provisioning.ts). A quiz answer by anyone else looks up nothing LMS.
+   */
+  fromLms?: boolean;
 }
 
 export interface SessionRecord {
