@@ -21,8 +21,9 @@ import { DEFAULT_POOL_SIZE } from '../src/config.ts';
 import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { PostgresBackend } from '../src/store/postgres/backend.ts';
 import type { StoreBackend } from '../src/store/backend.ts';
-import { generate, GENERATED_PASSWORD } from './generate.ts';
+import { generate } from './generate.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
+import { login } from './http-login.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -82,21 +83,6 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Logs in over HTTP like a browser: a session cookie and its CSRF token. */
-async function login(url: string, username: string): Promise<{ cookie: string; token: string }> {
-  const first = await fetch(`${url}/session`, { headers: { Accept: 'application/json' } });
-  let cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
-  const { csrfToken } = (await first.json()) as { csrfToken: string };
-  const response = await fetch(`${url}/login`, {
-    method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrfToken },
-    body: JSON.stringify({ username, password: GENERATED_PASSWORD }),
-  });
-  if (response.status !== 200) throw new Error(`login ${username}: ${response.status}`);
-  cookie = (response.headers.get('set-cookie') ?? cookie).split(';')[0];
-  const body = (await response.json()) as { csrfToken: string };
-  return { cookie, token: body.csrfToken };
-}
 
 async function load(options: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });

@@ -15,8 +15,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadCatalog } from '../src/content/catalog.ts';
 import { EmbeddedBackend } from '../src/store/embedded.ts';
-import { generate, GENERATED_PASSWORD } from './generate.ts';
+import { generate } from './generate.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
+import { login } from './http-login.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = process.argv[2];
@@ -57,18 +58,6 @@ function start(cwd: string, dir: string): Promise<{ child: ChildProcess; url: st
   });
 }
 
-async function login(url: string, username: string) {
-  const first = await fetch(`${url}/session`, { headers: { Accept: 'application/json' } });
-  let cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
-  const { csrfToken } = (await first.json()) as { csrfToken: string };
-  const response = await fetch(`${url}/login`, {
-    method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrfToken },
-    body: JSON.stringify({ username, password: GENERATED_PASSWORD }),
-  });
-  cookie = (response.headers.get('set-cookie') ?? cookie).split(';')[0];
-  return { cookie, token: ((await response.json()) as { csrfToken: string }).csrfToken };
-}
 
 async function measure(cwd: string, dir: string): Promise<Record<string, number>> {
   const server = await start(cwd, dir);

@@ -16,8 +16,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/content/catalog.ts';
 import { PostgresBackend } from '../src/store/postgres/backend.ts';
-import { generate, GENERATED_PASSWORD } from './generate.ts';
+import { generate } from './generate.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
+import { login } from './http-login.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = process.argv[2];
@@ -51,14 +52,6 @@ function start(v: string): Promise<{ child: any; url: string; ms: number }> {
     const on = (b: Buffer) => { out += b; const m = /serving (http:\/\/localhost:\d+)/.exec(out); if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), ms: performance.now() - t }); };
     child.stdout.on('data', on); child.stderr.on('data', on); child.on('exit', () => reject(new Error(out)));
   });
-}
-async function login(base: string, username: string) {
-  const first = await fetch(`${base}/session`, { headers: { Accept: 'application/json' } });
-  let cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
-  const { csrfToken } = (await first.json()) as any;
-  const r = await fetch(`${base}/login`, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrfToken }, body: JSON.stringify({ username, password: GENERATED_PASSWORD }) });
-  cookie = (r.headers.get('set-cookie') ?? cookie).split(';')[0];
-  return { cookie, token: ((await r.json()) as any).csrfToken };
 }
 const LESSON = 'paradise-on-screen';
 const quiz = catalog.quiz(LESSON)!;

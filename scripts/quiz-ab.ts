@@ -21,8 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/content/catalog.ts';
-import { GENERATED_PASSWORD } from './generate.ts';
 import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
+import { login } from './http-login.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = process.argv[2];
@@ -109,19 +109,6 @@ function start(v: string): Promise<{ child: ChildProcess; url: string }> {
     child.stderr!.on('data', on);
     child.on('exit', () => reject(new Error(out)));
   });
-}
-async function login(base: string, username: string) {
-  const first = await fetch(`${base}/session`, { headers: { Accept: 'application/json' } });
-  let cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
-  const { csrfToken } = (await first.json()) as { csrfToken: string };
-  const r = await fetch(`${base}/login`, {
-    method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrfToken },
-    body: JSON.stringify({ username, password: GENERATED_PASSWORD }),
-  });
-  if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
-  cookie = (r.headers.get('set-cookie') ?? cookie).split(';')[0];
-  return { cookie, token: ((await r.json()) as { csrfToken: string }).csrfToken };
 }
 const LESSON = 'paradise-on-screen';
 const quiz = catalog.quiz(LESSON)!;
