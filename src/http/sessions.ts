@@ -14,6 +14,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { put, remove, type StoreBackend, type User } from '../store/backend.ts';
+import { rawCookie } from './cookies.ts';
 
 export const SESSION_COOKIE = 'framecheck.sid';
 
@@ -172,12 +173,8 @@ class SessionDoor {
 
   /** The session id in the request's cookie, if its signature is ours. */
   idFrom(req: Request): string | null {
-    const header = req.headers.cookie;
-    if (!header) return null;
-    const at = header.indexOf(`${SESSION_COOKIE}=`);
-    if (at === -1 || (at > 0 && header[at - 1] !== ' ' && header[at - 1] !== ';')) return null;
-    const end = header.indexOf(';', at);
-    const raw = header.slice(at + SESSION_COOKIE.length + 1, end === -1 ? undefined : end).trim();
+    const raw = rawCookie(req, SESSION_COOKIE);
+    if (raw === undefined) return null;
     const known = this.verified.get(raw);
     if (known !== undefined) return known;
     let value: string;

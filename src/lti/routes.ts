@@ -8,6 +8,7 @@ import { csrf, csrfTokenWhenPrinted } from '../http/csrf.ts';
 import { badRequest, invalid } from '../http/errors.ts';
 import { authorize } from '../http/policy.ts';
 import { afterWrite, formPage, reply, wantsJson } from '../http/respond.ts';
+import { readCookie } from '../http/cookies.ts';
 import { SIGNED_IN_AGE_MS } from '../http/sessions.ts';
 import { parseBody, requiredText, text } from '../http/validate.ts';
 import { loaded, loadClass, loadStudentOfClass, mayManageClass } from '../http/load.ts';
@@ -261,10 +262,3 @@ async function startLtiSession(req: Request, user: User, frames: string[], deepL
   await req.session.save();
 }
 
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
-}
