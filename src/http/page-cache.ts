@@ -31,7 +31,22 @@ interface Entry {
   version: string;
   html?: Cut;
   json?: Buffer;
+  /** bytes of html and json held, counted in the cache's total while the entry is in it */
+  bytes: number;
 }
+
+/**
+ * What the cache may hold. Pages differ a hundredfold in size (a lesson of
+ * 9 KB, a class of 35 students of 66 KB, a class of 200 several times that),
+ * so a count alone let 2,000 entries reach 130 MB and more: the bytes are
+ * the bound that matters; the count only bounds the map itself.
+ */
+export interface PageCacheLimits {
+  entries: number;
+  bytes: number;
+}
+
+const DEFAULT_LIMITS: PageCacheLimits = { entries: 2000, bytes: 32 * 1024 * 1024 };
 
 function cut(html: string): Cut {
   const pieces = html.split(SLOTS);
@@ -69,8 +84,14 @@ type Build = () => Promise<{ view: string; locals: Record<string, unknown>; json
 
 export class PageCache {
   private entries = new Map<string, Entry>();
+  private bytes = 0;
 
-  constructor(private readonly limit = 2000) {}
+  constructor(private readonly limits: PageCacheLimits = DEFAULT_LIMITS) {}
+
+  /** Pages held and their bytes (for tests and the curious). */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
 
   /**
    * Sends the page for `key` at `version`, rendering it (HTML or JSON, as
@@ -80,14 +101,21 @@ export class PageCache {
     const json = wantsJson(req);
     let entry = this.entries.get(key);
     if (!entry || entry.version !== version) {
-      entry = { version };
+      entry = { version, bytes: 0 };
       this.remember(key, entry);
+    } else {
+      // Read again: it moves to the back of the line for eviction.
+      this.entries.delete(key);
+      this.entries.set(key, entry);
     }
     const reader = { token: req.csrfToken?.() ?? '', name: shared?.name ?? '' };
     // A token made just now is stored before the page is written in pieces (its cookie goes in the headers).
     if (req.session?.unsaved) await req.session.save();
     if (json) {
-      entry.json ??= Buffer.from(JSON.stringify((await build()).json));
+      if (!entry.json) {
+        entry.json = Buffer.from(JSON.stringify((await build()).json));
+        this.grow(key, entry, entry.json.length);
+      }
       res.type('application/json').send(entry.json);
       return;
     }
@@ -104,6 +132,7 @@ export class PageCache {
         return;
       }
       target.html = cut(html);
+      this.grow(key, target, target.html.parts.reduce((sum, part) => sum + part.length, 0));
       sendFilled(res, target.html, reader);
     });
   }
@@ -120,20 +149,44 @@ export class PageCache {
   /** Forgets every page (another instance changed data, or the change feed reconnected). */
   clear(): void {
     this.entries.clear();
+    this.bytes = 0;
   }
 
   /** Forgets these pages, and every page whose key starts with one of the prefixes. */
   forget(keys: string[], prefixes: string[] = []): void {
-    for (const key of keys) this.entries.delete(key);
+    for (const key of keys) this.drop(key);
     if (!prefixes.length) return;
     for (const key of this.entries.keys()) {
-      if (prefixes.some((prefix) => key.startsWith(prefix))) this.entries.delete(key);
+      if (prefixes.some((prefix) => key.startsWith(prefix))) this.drop(key);
     }
   }
 
   private remember(key: string, entry: Entry): void {
-    this.entries.delete(key);
+    this.drop(key);
     this.entries.set(key, entry);
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+    this.evict(key);
+  }
+
+  /** A page's bytes are known once it is rendered; an entry dropped meanwhile is not counted. */
+  private grow(key: string, entry: Entry, bytes: number): void {
+    if (this.entries.get(key) !== entry) return;
+    entry.bytes += bytes;
+    this.bytes += bytes;
+    this.evict(key);
+  }
+
+  /** The least recently read pages go first, never the one being served. */
+  private evict(keep: string): void {
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= this.limits.entries && this.bytes <= this.limits.bytes) return;
+      if (key !== keep) this.drop(key);
+    }
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
   }
 }
