@@ -19,8 +19,8 @@ import { loadCatalog } from '../src/content/catalog.ts';
 import { withParseCache } from '../src/content/parse-cache.ts';
 import { DEFAULT_POOL_SIZE } from '../src/config.ts';
 import type { Generated } from './generate.ts';
-import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 import { login } from './http-login.ts';
+import { quizSubmissions } from './quiz-load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -211,28 +211,9 @@ async function prepare(set: DataSet, catalog: ReturnType<typeof loadCatalog>) {
     // Many different students, from as many classes as the data set has.
     const studentNames = Array.from({ length: 50 }, (_, i) => (set.classes > 1 ? `student${(i * 13) % set.classes}-${i % 29}` : `student0-${i % set.firstClassSize}`));
     const students = await Promise.all(studentNames.map((name) => login(urls[0], name)));
-    const quiz = catalog.quiz(LESSON)!;
-    // In the opaque ids the quiz page shows (src/learning/public-ids.ts).
-    const answers = Object.fromEntries(
-      quiz.questions.map((q) => [publicQuestionId(LESSON, q.id), q.options.filter((o) => o.correct).map((o) => publicOptionId(LESSON, q.id, o.id))]),
-    );
-    const body = JSON.stringify({ answers });
-    let next = 0;
-    const json = { Accept: 'application/json' };
+    const submissions = quizSubmissions(catalog.quiz(LESSON)!, students);
     const routes: Record<RouteName, (url: string) => autocannon.Options> = {
-      'POST quiz submission': (url) => ({
-        url,
-        requests: [
-          {
-            method: 'POST',
-            path: `/lessons/${LESSON}/quiz`,
-            setupRequest: (request: any) => {
-              const student = students[next++ % students.length];
-              return { ...request, body, headers: { ...json, 'Content-Type': 'application/json', Cookie: student.cookie, 'X-CSRF-Token': student.token } };
-            },
-          },
-        ],
-      }),
+      'POST quiz submission': (url) => ({ url, requests: submissions() }),
       'GET class page (35 students x 12 lessons)': (url) => ({ url: `${url}/classes/c0`, headers: { Cookie: teacher.cookie } }),
       'GET lesson page': (url) => ({ url: `${url}/lessons/${LESSON}`, headers: { Cookie: students[0].cookie } }),
       'GET student home page': (url) => ({ url: `${url}/`, headers: { Cookie: students[1].cookie } }),

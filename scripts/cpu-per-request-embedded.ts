@@ -16,8 +16,8 @@ import autocannon from 'autocannon';
 import { loadCatalog } from '../src/content/catalog.ts';
 import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { generate } from './generate.ts';
-import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 import { login } from './http-login.ts';
+import { quizSubmissions } from './quiz-load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = process.argv[2];
@@ -64,24 +64,9 @@ async function measure(cwd: string, dir: string): Promise<Record<string, number>
   try {
     const teacher = await login(server.url, 'teacher0');
     const students = await Promise.all(Array.from({ length: 50 }, (_, i) => login(server.url, `student0-${i % 35}`)));
-    const quiz = catalog.quiz(LESSON)!;
-    const answers = Object.fromEntries(quiz.questions.map((q) => [publicQuestionId(LESSON, q.id), q.options.filter((o) => o.correct).map((o) => publicOptionId(LESSON, q.id, o.id))]));
-    const body = JSON.stringify({ answers });
-    let next = 0;
+    const submissions = quizSubmissions(catalog.quiz(LESSON)!, students);
     const routes: Record<string, autocannon.Options> = {
-      'POST quiz submission': {
-        url: server.url,
-        requests: [
-          {
-            method: 'POST',
-            path: `/lessons/${LESSON}/quiz`,
-            setupRequest: (request: any) => {
-              const student = students[next++ % students.length];
-              return { ...request, body, headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: student.cookie, 'X-CSRF-Token': student.token } };
-            },
-          },
-        ],
-      },
+      'POST quiz submission': { url: server.url, requests: submissions() },
       'GET class page': { url: `${server.url}/classes/c0`, headers: { Cookie: teacher.cookie } },
       'GET lesson page': { url: `${server.url}/lessons/${LESSON}`, headers: { Cookie: students[0].cookie } },
       'GET student home': { url: `${server.url}/`, headers: { Cookie: students[1].cookie } },

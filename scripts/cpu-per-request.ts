@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/content/catalog.ts';
 import { PostgresBackend } from '../src/store/postgres/backend.ts';
 import { generate } from './generate.ts';
-import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 import { login } from './http-login.ts';
+import { quizSubmissions } from './quiz-load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = process.argv[2];
@@ -54,17 +54,15 @@ function start(v: string): Promise<{ child: any; url: string; ms: number }> {
   });
 }
 const LESSON = 'paradise-on-screen';
-const quiz = catalog.quiz(LESSON)!;
-const body = JSON.stringify({ answers: Object.fromEntries(quiz.questions.map((q) => [publicQuestionId(LESSON, q.id), q.options.filter((o) => o.correct).map((o) => publicOptionId(LESSON, q.id, o.id))])) });
 const N = Number(process.env.AB_N ?? 1500);
 for (const round of [1, 2]) for (const v of ['base', 'new']) {
   const servers = [await start(v), await start(v)];
   const urls = servers.map((s) => s.url);
   const students = await Promise.all(Array.from({ length: 50 }, (_, i) => login(urls[0], `student0-${i % 35}`)));
   const teacher = await login(urls[0], 'teacher0');
-  let next = 0;
+  const submissions = quizSubmissions(catalog.quiz(LESSON)!, students);
   const routes: [string, (u: string) => any][] = [
-    ['quiz', (u) => ({ url: u, requests: [{ method: 'POST', path: `/lessons/${LESSON}/quiz`, setupRequest: (r: any) => { const s = students[next++ % 50]; return { ...r, body, headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.token } }; } }] })],
+    ['quiz', (u) => ({ url: u, requests: submissions() })],
     ['class', (u) => ({ url: `${u}/classes/c0`, headers: { Cookie: teacher.cookie } })],
     ['lesson', (u) => ({ url: `${u}/lessons/${LESSON}`, headers: { Cookie: students[0].cookie } })],
     ['home', (u) => ({ url: `${u}/`, headers: { Cookie: students[1].cookie } })],

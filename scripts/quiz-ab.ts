@@ -21,8 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/content/catalog.ts';
-import { publicOptionId, publicQuestionId } from '../src/learning/public-ids.ts';
 import { login } from './http-login.ts';
+import { quizSubmissions } from './quiz-load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = process.argv[2];
@@ -111,10 +111,6 @@ function start(v: string): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 const LESSON = 'paradise-on-screen';
-const quiz = catalog.quiz(LESSON)!;
-const body = JSON.stringify({
-  answers: Object.fromEntries(quiz.questions.map((q) => [publicQuestionId(LESSON, q.id), q.options.filter((o) => o.correct).map((o) => publicOptionId(LESSON, q.id, o.id))])),
-});
 const set = SETS[SET];
 const names = Array.from({ length: 50 }, (_, i) => (set.classes > 1 ? `student${(i * 13) % set.classes}-${i % 29}` : `student0-${i % set.firstClassSize}`));
 
@@ -160,22 +156,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     const servers = [await start(v), await start(v)];
     const urls = servers.map((s) => s.url);
     const students = await Promise.all(names.map((name) => login(urls[0], name)));
-    let next = 0;
-    const options = (u: string, duration: number): autocannon.Options => ({
-      url: u,
-      connections: 25,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          path: `/lessons/${LESSON}/quiz`,
-          setupRequest: (r: any) => {
-            const s = students[next++ % students.length];
-            return { ...r, body, headers: { Accept: 'application/json', 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.token } };
-          },
-        },
-      ],
-    });
+    const submissions = quizSubmissions(catalog.quiz(LESSON)!, students);
+    const options = (u: string, duration: number): autocannon.Options => ({ url: u, connections: 25, duration, requests: submissions() });
     await Promise.all(urls.map((u) => autocannon(options(u, 1))));
     const load = os.loadavg()[0];
     const n0 = servers.reduce((s, x) => add(s, ticks(x.child.pid!)), [0, 0] as [number, number]);
