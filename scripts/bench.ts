@@ -251,6 +251,7 @@ async function main() {
   const reference = await spawnServer('scripts/bench-reference.ts', {});
   const samples: Samples[] = [];
   const referenceRuns: autocannon.Result[] = [];
+  let results: { set: DataSet; generated: Generated; startupMs: number; startupMemory: number; afterMemory: number }[] = [];
   try {
     // Every data set is served at once (the idle ones do nothing), so each round measures the
     // reference and then every data set within the same half minute: on this shared machine a
@@ -268,11 +269,12 @@ async function main() {
       samples.push(...bySet);
       console.log(`${route}: ${bySet.map(({ dataSet, runs }) => `${dataSet} ${runs.map(({ result }) => Math.round(result.requests.average)).join('/')}`).join(', ')} requests/s`);
     }
+    results = prepared.map((served) => ({ set: served.set, generated: served.generated, startupMs: served.startupMs, startupMemory: served.startupMemory, afterMemory: served.memoryNow() }));
   } finally {
+    // Whatever happened, no server is left running behind the bench.
     await stop(reference.child);
+    for (const served of prepared) await served.release();
   }
-  const results = prepared.map((served) => ({ set: served.set, generated: served.generated, startupMs: served.startupMs, startupMemory: served.startupMemory, afterMemory: served.memoryNow() }));
-  for (const served of prepared) await served.release();
 
   const referenceRates = referenceRuns.map((result) => result.requests.average);
   const referenceMedian = median(referenceRates);
