@@ -10,11 +10,11 @@
 // symlink to this node_modules. Each checkout's first start compiles it; that
 // start is not counted.
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { residentMiB, totalTicks } from './proc-stats.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args, positionals: roots } = parseArgs({
@@ -33,15 +33,6 @@ async function generateDistrict(dir: string): Promise<void> {
   const made = await generate(store, catalog, { classes: 700, studentsPerClass: 29, firstClassSize: 35, attemptsPerStudent: 36 });
   await store.close();
   console.log(`${dir}: ${made.students.length} students, ${made.attempts} attempts`);
-}
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-}
-
-function residentMiB(pid: number): number {
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
 }
 
 interface Start {
@@ -70,7 +61,7 @@ async function startOnce(root: string, data: string): Promise<Start> {
     child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`${root} exited with ${code}:\n${output}`)));
   });
-  const result = { wall: Math.round(performance.now() - started), cpu: Math.round(cpuMs(child.pid!)), rss: residentMiB(child.pid!) };
+  const result = { wall: Math.round(performance.now() - started), cpu: totalTicks(child.pid!) * 10, rss: residentMiB(child.pid!) };
   const exited = new Promise((resolve) => child.on('exit', resolve));
   child.kill('SIGTERM');
   await exited;

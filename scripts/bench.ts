@@ -6,7 +6,7 @@
 //   npm run bench                                    the embedded store
 //   npm run bench -- --store postgres --instances 2  PostgreSQL (DATABASE_URL) behind two instances
 //   (add --sets small to measure one data set)
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { spawnServer } from './spawn-server.ts';
@@ -19,6 +19,8 @@ import { loadCatalog } from '../src/content/catalog.ts';
 import { withParseCache } from '../src/content/parse-cache.ts';
 import { DEFAULT_POOL_SIZE } from '../src/config.ts';
 import type { Generated } from './generate.ts';
+import { generateInChild } from './generate-in-child.ts';
+import { residentMiB } from './proc-stats.ts';
 import { login } from './http-login.ts';
 import { quizSubmissions } from './quiz-load.ts';
 
@@ -77,11 +79,6 @@ interface Row {
   worstP99: number;
   errors: number;
   ratio: number;
-}
-
-function residentMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -151,46 +148,14 @@ function row({ route, dataSet, runs }: Samples): Row {
   };
 }
 
-/**
- * The data set is made by a child process, not by this one: this process is
- * also the load generator, and it should be the same light process for both
- * data sets, not one that has just built and let go of a district's
- * million records (several hundred MiB for its collector to walk).
- */
-async function generateInChild(set: DataSet, where: { dataDir: string } | { url: string; schema: string }): Promise<Generated> {
-  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'framecheck-bench-generated-')), 'generated.json');
-  const code = `
-    const { loadCatalog } = await import('./src/content/catalog.ts');
-    const { withParseCache } = await import('./src/content/parse-cache.ts');
-    const { EmbeddedBackend } = await import('./src/store/embedded.ts');
-    const { PostgresBackend } = await import('./src/store/postgres/backend.ts');
-    const { generate } = await import('./scripts/generate.ts');
-    const { writeFileSync } = await import('node:fs');
-    const where = ${JSON.stringify(where)};
-    const store = where.dataDir
-      ? await EmbeddedBackend.open(where.dataDir, { compactBytes: Number.POSITIVE_INFINITY })
-      : await PostgresBackend.open({ url: where.url, schema: where.schema });
-    const catalog = withParseCache(process.cwd(), () => loadCatalog(process.cwd()));
-    const generated = await generate(store, catalog, ${JSON.stringify(set)});
-    await store.close();
-    writeFileSync(${JSON.stringify(out)}, JSON.stringify(generated));`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: 'inherit' });
-  const exitCode = await new Promise((resolve) => child.on('exit', resolve));
-  if (exitCode !== 0) throw new Error(`generating the ${set.name} data set failed (exit ${exitCode})`);
-  try {
-    return JSON.parse(readFileSync(out, 'utf8')) as Generated;
-  } finally {
-    rmSync(path.dirname(out), { recursive: true, force: true });
-  }
-}
-
 /** A data set generated, its servers started the way `npm start` starts them, and its users signed in. */
 async function prepare(set: DataSet, catalog: ReturnType<typeof loadCatalog>) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `framecheck-bench-${set.name}-`));
   const schema = `bench_${set.name}`;
   const generatedAt = performance.now();
   if (POSTGRES) await freshSchema(schema);
-  const generated = await generateInChild(set, POSTGRES ? { url: DATABASE_URL, schema } : { dataDir });
+  // In a child process: this one is the load generator (scripts/generate-in-child.ts).
+  const generated = await generateInChild(set, POSTGRES ? { url: DATABASE_URL, schema } : { dataDir }, ROOT);
   const generateSeconds = (performance.now() - generatedAt) / 1000;
   console.log(`${set.name}: generated ${generated.students.length} students in ${generated.classIds.length} classes, ${generated.attempts} attempts (${generateSeconds.toFixed(1)} s)`);
 

@@ -7,8 +7,7 @@
 // of server CPU per request.
 //   git worktree add --detach /tmp/base <commit> && (cd /tmp/base && npm ci)
 //   npx tsx scripts/cpu-per-request-embedded.ts /tmp/base [rounds]
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,8 @@ import { loadCatalog } from '../src/content/catalog.ts';
 import { EmbeddedBackend } from '../src/store/embedded.ts';
 import { generate } from './generate.ts';
 import { login } from './http-login.ts';
+import { totalTicks } from './proc-stats.ts';
+import { spawnServer } from './spawn-server.ts';
 import { quizSubmissions } from './quiz-load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,10 +31,6 @@ if (!BASE) {
 }
 
 const catalog = loadCatalog(ROOT);
-const cpuTicks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-};
 
 async function dataDir(): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'framecheck-cpu-'));
@@ -43,24 +40,10 @@ async function dataDir(): Promise<string> {
   return dir;
 }
 
-function start(cwd: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['scripts/start.js'], { cwd, env: { ...process.env, PORT: '0', NODE_ENV: 'production', DATA_DIR: dir, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /serving (http:\/\/localhost:\d+)/.exec(output);
-      if (match) resolve({ child, url: match[1].replace('localhost', '127.0.0.1') });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
-  });
-}
 
 
 async function measure(cwd: string, dir: string): Promise<Record<string, number>> {
-  const server = await start(cwd, dir);
+  const server = await spawnServer('scripts/start.js', { DATA_DIR: dir, DATABASE_URL: '' }, [], cwd);
   try {
     const teacher = await login(server.url, 'teacher0');
     const students = await Promise.all(Array.from({ length: 50 }, (_, i) => login(server.url, `student0-${i % 35}`)));
@@ -76,10 +59,10 @@ async function measure(cwd: string, dir: string): Promise<Record<string, number>
     const result: Record<string, number> = {};
     for (const [route, options] of Object.entries(routes)) {
       await autocannon({ connections: 50, amount: 500, ...options }); // warm-up
-      const before = cpuTicks(server.child.pid!);
+      const before = totalTicks(server.child.pid!);
       const run = await autocannon({ connections: 50, amount: REQUESTS, ...options });
       if (run.non2xx || run.errors) throw new Error(`${route}: ${run.non2xx} non-2xx, ${run.errors} errors`);
-      result[route] = Math.round(((cpuTicks(server.child.pid!) - before) * 10_000) / REQUESTS);
+      result[route] = Math.round(((totalTicks(server.child.pid!) - before) * 10_000) / REQUESTS);
     }
     return result;
   } finally {

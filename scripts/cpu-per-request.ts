@@ -7,8 +7,6 @@
 //   git archive <commit> | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
 //   scripts/with-postgres.sh npx tsx scripts/cpu-per-request.ts /tmp/base
 // (the older checkout starts with `tsx server.ts`, this one as `npm start` does)
-import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import pg from 'pg';
 import autocannon from 'autocannon';
 import os from 'node:os';
@@ -19,6 +17,8 @@ import { PostgresBackend } from '../src/store/postgres/backend.ts';
 import { generate } from './generate.ts';
 import { login } from './http-login.ts';
 import { quizSubmissions } from './quiz-load.ts';
+import { postgresTicks, totalTicks } from './proc-stats.ts';
+import { spawnServer } from './spawn-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = process.argv[2];
@@ -28,30 +28,20 @@ if (!BASE || !process.env.DATABASE_URL || !process.env.FRAMECHECK_PG_SOCKET_DIR)
 }
 
 const url = process.env.DATABASE_URL!;
-// The cluster with-postgres.sh started: its postmaster and the backends it forked.
 const pgDir = process.env.FRAMECHECK_PG_SOCKET_DIR!;
-const postmaster = Number(readFileSync(`${pgDir}/data/postmaster.pid`, 'utf8').split('\n')[0]);
-const ticks = (pid: number) => { try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); } catch { return 0; } };
-const ppid = (pid: number) => { try { return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]); } catch { return -1; } };
-const pgTicks = () => { let sum = ticks(postmaster); for (const d of readdirSync('/proc')) if (/^\d+$/.test(d) && ppid(Number(d)) === postmaster) sum += ticks(Number(d)); return sum; };
+const sum = ([user, system]: [number, number]) => user + system;
 const schema = 'cpu_per_request';
 const c = new pg.Client({ connectionString: url }); await c.connect(); await c.query(`drop schema if exists ${schema} cascade`); await c.end();
 const catalog = loadCatalog(ROOT);
 const store = await PostgresBackend.open({ url, schema });
 await generate(store, catalog, { classes: 1, studentsPerClass: 30, firstClassSize: 35, attemptsPerStudent: 36 });
 await store.close();
-const variants: Record<string, { cwd: string; args: string[] }> = {
-  base: { cwd: path.resolve(BASE), args: ['--import', 'tsx', 'server.ts'] },
-  new: { cwd: ROOT, args: ['scripts/start.js'] },
+const variants: Record<string, { cwd: string; script: string }> = {
+  base: { cwd: path.resolve(BASE), script: 'server.ts' },
+  new: { cwd: ROOT, script: 'scripts/start.js' },
 };
-function start(v: string): Promise<{ child: any; url: string; ms: number }> {
-  const t = performance.now();
-  const child = spawn(process.execPath, variants[v].args, { cwd: variants[v].cwd, env: { ...process.env, PORT: '0', NODE_ENV: 'production', DATABASE_SCHEMA: schema, DATA_DIR: path.join(os.tmpdir(), 'framecheck-cpu-per-request') }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const on = (b: Buffer) => { out += b; const m = /serving (http:\/\/localhost:\d+)/.exec(out); if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), ms: performance.now() - t }); };
-    child.stdout.on('data', on); child.stderr.on('data', on); child.on('exit', () => reject(new Error(out)));
-  });
+function start(v: string) {
+  return spawnServer(variants[v].script, { DATABASE_SCHEMA: schema, DATA_DIR: path.join(os.tmpdir(), 'framecheck-cpu-per-request') }, [], variants[v].cwd);
 }
 const LESSON = 'paradise-on-screen';
 const N = Number(process.env.AB_N ?? 1500);
@@ -67,12 +57,12 @@ for (const round of [1, 2]) for (const v of ['base', 'new']) {
     ['lesson', (u) => ({ url: `${u}/lessons/${LESSON}`, headers: { Cookie: students[0].cookie } })],
     ['home', (u) => ({ url: `${u}/`, headers: { Cookie: students[1].cookie } })],
   ];
-  const line: string[] = [`${v} r${round} start ${Math.round(Math.max(...servers.map((s) => s.ms)))}ms load ${os.loadavg()[0].toFixed(1)}`];
+  const line: string[] = [`${v} r${round} start ${Math.round(Math.max(...servers.map((s) => s.startMs)))}ms load ${os.loadavg()[0].toFixed(1)}`];
   for (const [name, opts] of routes) {
     await Promise.all(urls.map((u) => autocannon({ ...opts(u), connections: 25, amount: 200 })));
-    const n0 = servers.reduce((s, x) => s + ticks(x.child.pid), 0); const p0 = pgTicks();
+    const n0 = servers.reduce((s, x) => s + totalTicks(x.child.pid!), 0); const p0 = sum(postgresTicks(pgDir));
     const rs = await Promise.all(urls.map((u) => autocannon({ ...opts(u), connections: 25, amount: N / 2 })));
-    const n1 = servers.reduce((s, x) => s + ticks(x.child.pid), 0); const p1 = pgTicks();
+    const n1 = servers.reduce((s, x) => s + totalTicks(x.child.pid!), 0); const p1 = sum(postgresTicks(pgDir));
     const total = rs.reduce((s, r) => s + r.requests.total, 0); const bad = rs.reduce((s, r) => s + r.non2xx + r.errors, 0);
     line.push(`${name}: node ${((n1 - n0) * 10 / total).toFixed(2)} pg ${((p1 - p0) * 10 / total).toFixed(2)} ms/req, ${Math.round(rs.reduce((s, r) => s + r.requests.average, 0))} rps p99 ${Math.max(...rs.map((r) => r.latency.p99))}${bad ? ` BAD ${bad}` : ''}`);
   }

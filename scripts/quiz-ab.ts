@@ -13,8 +13,7 @@
 // QUIZ_AB_SECONDS sets the seconds per measurement (default 8);
 // QUIZ_AB_ENV_BASE / QUIZ_AB_ENV_NEW add settings to one variant's instances
 // ("DATABASE_POOL_SIZE=8"), so one checkout can be compared with itself.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import autocannon from 'autocannon';
 import os from 'node:os';
@@ -23,6 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/content/catalog.ts';
 import { login } from './http-login.ts';
 import { quizSubmissions } from './quiz-load.ts';
+import { generateInChild } from './generate-in-child.ts';
+import { cpuTicks, postgresTicks } from './proc-stats.ts';
+import { spawnServer } from './spawn-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = process.argv[2];
@@ -35,26 +37,6 @@ if (!BASE || !process.env.DATABASE_URL || !process.env.FRAMECHECK_PG_SOCKET_DIR)
 }
 const url = process.env.DATABASE_URL!;
 const pgDir = process.env.FRAMECHECK_PG_SOCKET_DIR!;
-const postmaster = Number(readFileSync(`${pgDir}/data/postmaster.pid`, 'utf8').split('\n')[0]);
-const stat = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  } catch {
-    return null;
-  }
-};
-/** user and system CPU ticks (1/100 s) */
-const ticks = (pid: number): [number, number] => {
-  const f = stat(pid);
-  return f ? [Number(f[11]), Number(f[12])] : [0, 0];
-};
-const add = (a: [number, number], b: [number, number]): [number, number] => [a[0] + b[0], a[1] + b[1]];
-const pgTicks = () => {
-  let sum = ticks(postmaster);
-  for (const d of readdirSync('/proc')) if (/^\d+$/.test(d) && Number(stat(Number(d))?.[1]) === postmaster) sum = add(sum, ticks(Number(d)));
-  return sum;
-};
-
 const SETS = {
   small: { classes: 1, studentsPerClass: 30, firstClassSize: 35, attemptsPerStudent: 36 },
   district: { classes: 700, studentsPerClass: 29, firstClassSize: 35, attemptsPerStudent: 36 },
@@ -63,9 +45,9 @@ const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 const catalog = loadCatalog(ROOT);
 const settings = (text = '') => Object.fromEntries(text.split(/\s+/).filter(Boolean).map((pair) => pair.split('=') as [string, string]));
-const variants: Record<string, { cwd: string; args: string[]; env: Record<string, string>; schema: string }> = {
-  base: { cwd: path.resolve(BASE), args: ['scripts/start.js'], env: settings(process.env.QUIZ_AB_ENV_BASE), schema: `quiz_ab_${SET}_base` },
-  new: { cwd: ROOT, args: ['scripts/start.js'], env: settings(process.env.QUIZ_AB_ENV_NEW), schema: `quiz_ab_${SET}_new` },
+const variants: Record<string, { cwd: string; env: Record<string, string>; schema: string }> = {
+  base: { cwd: path.resolve(BASE), env: settings(process.env.QUIZ_AB_ENV_BASE), schema: `quiz_ab_${SET}_base` },
+  new: { cwd: ROOT, env: settings(process.env.QUIZ_AB_ENV_NEW), schema: `quiz_ab_${SET}_new` },
 };
 /**
  * Each checkout makes its own copy of the data with its own code (its own
@@ -74,41 +56,17 @@ const variants: Record<string, { cwd: string; args: string[]; env: Record<string
 async function generateFor(v: string): Promise<void> {
   const { cwd, schema } = variants[v];
   await admin.query(`drop schema if exists ${schema} cascade`);
-  const code = `
-    const { loadCatalog } = await import('./src/content/catalog.ts');
-    const { PostgresBackend } = await import('./src/store/postgres/backend.ts');
-    const { generate } = await import('./scripts/generate.ts');
-    const store = await PostgresBackend.open({ url: process.env.DATABASE_URL, schema: ${JSON.stringify(schema)} });
-    await generate(store, loadCatalog(process.cwd()), ${JSON.stringify(SETS[SET])});
-    await store.close();`;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd, stdio: 'inherit' });
-  const code_ = await new Promise((resolve) => child.on('exit', resolve));
-  if (code_ !== 0) throw new Error(`generating for ${v} failed`);
+  await generateInChild(SETS[SET], { url, schema }, cwd);
   await admin.query(`vacuum analyze ${schema}.records`);
   console.log(`${SET} for ${v}: generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 await generateFor('base');
 await generateFor('new');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'framecheck-quiz-ab-'));
-function start(v: string): Promise<{ child: ChildProcess; url: string }> {
+function start(v: string) {
   const profile = process.env.QUIZ_AB_PROFILE && v === 'new' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.QUIZ_AB_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, ...variants[v].args], {
-    cwd: variants[v].cwd,
-    env: { ...process.env, PORT: '0', NODE_ENV: 'production', DATABASE_SCHEMA: variants[v].schema, DATA_DIR: dataDir, ...variants[v].env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const on = (b: Buffer) => {
-      out += b;
-      const m = /serving (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.on('exit', () => reject(new Error(out)));
-  });
+  return spawnServer('scripts/start.js', { DATABASE_SCHEMA: variants[v].schema, DATA_DIR: dataDir, ...variants[v].env }, profile, variants[v].cwd);
 }
 const LESSON = 'paradise-on-screen';
 const set = SETS[SET];
@@ -149,6 +107,7 @@ async function sampleWaits<T>(work: Promise<T>): Promise<{ result: T; waits: Map
   return { result, waits, samples };
 }
 
+const add = (a: [number, number], b: [number, number]): [number, number] => [a[0] + b[0], a[1] + b[1]];
 const per = (a: [number, number], b: [number, number], n: number) => `${(((b[0] - a[0]) * 10) / n).toFixed(2)}+${(((b[1] - a[1]) * 10) / n).toFixed(2)}`;
 const results: Record<string, string[]> = { base: [], new: [] };
 for (let round = 1; round <= ROUNDS; round++) {
@@ -160,12 +119,12 @@ for (let round = 1; round <= ROUNDS; round++) {
     const options = (u: string, duration: number): autocannon.Options => ({ url: u, connections: 25, duration, requests: submissions() });
     await Promise.all(urls.map((u) => autocannon(options(u, 1))));
     const load = os.loadavg()[0];
-    const n0 = servers.reduce((s, x) => add(s, ticks(x.child.pid!)), [0, 0] as [number, number]);
-    const p0 = pgTicks();
+    const n0 = servers.reduce((s, x) => add(s, cpuTicks(x.child.pid!)), [0, 0] as [number, number]);
+    const p0 = postgresTicks(pgDir);
     const c0 = await counters();
     const { result: rs, waits, samples } = await sampleWaits(Promise.all(urls.map((u) => autocannon(options(u, SECONDS)))));
-    const n1 = servers.reduce((s, x) => add(s, ticks(x.child.pid!)), [0, 0] as [number, number]);
-    const p1 = pgTicks();
+    const n1 = servers.reduce((s, x) => add(s, cpuTicks(x.child.pid!)), [0, 0] as [number, number]);
+    const p1 = postgresTicks(pgDir);
     const c1 = await counters();
     const total = rs.reduce((s, r) => s + r.requests.total, 0);
     const bad = rs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0);

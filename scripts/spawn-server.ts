@@ -14,12 +14,13 @@ export interface SpawnedServer {
   output: () => string;
 }
 
-export function spawnServer(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<SpawnedServer> {
+/** `cwd` is the checkout to start (an older one, for the scripts that compare two). */
+export function spawnServer(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], cwd = ROOT): Promise<SpawnedServer> {
   const started = performance.now();
   // Plain JavaScript (scripts/start.js, what `npm start` runs) needs no tsx.
   const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
   const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, PORT: '0', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
