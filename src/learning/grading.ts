@@ -21,11 +21,25 @@ export interface Grade {
   results: QuestionResult[];
 }
 
+/** Each question's right options, sorted, worked out once per loaded quiz (grading runs on every answer). */
+const rightOptions = new WeakMap<Quiz, Map<string, readonly string[]>>();
+
+function rightOptionsOf(quiz: Quiz): Map<string, readonly string[]> {
+  let right = rightOptions.get(quiz);
+  if (!right) {
+    right = new Map(quiz.questions.map((question) => [question.id, question.options.filter((option) => option.correct).map((option) => option.id).sort()]));
+    rightOptions.set(quiz, right);
+  }
+  return right;
+}
+
 /** An unanswered question is wrong; a question is right only when exactly the right options are chosen. */
 export function gradeQuiz(quiz: Quiz, answers: Answers): Grade {
+  const right = rightOptionsOf(quiz);
   const results = quiz.questions.map((question) => {
-    const chosen = [...new Set(answers[question.id] ?? [])].sort();
-    const correctOptionIds = question.options.filter((option) => option.correct).map((option) => option.id).sort();
+    const given = answers[question.id] ?? [];
+    const chosen = given.length < 2 ? [...given] : [...new Set(given)].sort();
+    const correctOptionIds = [...right.get(question.id)!];
     const correct = chosen.length === correctOptionIds.length && chosen.every((id, index) => id === correctOptionIds[index]);
     return { questionId: question.id, correct, explanation: question.explanation, chosen, correctOptionIds };
   });

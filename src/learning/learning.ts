@@ -8,7 +8,7 @@ import { keys } from '../store/keys.ts';
 import { gradeQuiz, shuffled, type Answers, type Grade } from './grading.ts';
 import { decodeAnswers, encodeAnswers, quizShape } from './answer-codec.ts';
 import { attemptsOf } from './progress.ts';
-import { questionOrder, quizIds } from './public-ids.ts';
+import { quizIds, quizQuestionOrder } from './public-ids.ts';
 import { gradeChanges } from '../lti/outbox.ts';
 
 export function lessonOrThrow(ctx: AppContext, lessonId: string) {
@@ -44,7 +44,7 @@ export function presentQuiz(quiz: Quiz, seed: string) {
   return {
     lessonId: quiz.lessonId,
     passPercent: quiz.passPercent,
-    questions: questionOrder(quiz.questions).map((question) => {
+    questions: quizQuestionOrder(quiz).map((question) => {
       const optionIds = ids.option.get(question.id)!;
       return {
         id: ids.question.get(question.id)!,
@@ -105,7 +105,7 @@ export function presentAttempt(quiz: Quiz, grade: Grade) {
     max: grade.max,
     percent: grade.percent,
     passed: grade.passed,
-    results: questionOrder(quiz.questions).map((question) => {
+    results: quizQuestionOrder(quiz).map((question) => {
       const result = byQuestion.get(question.id)!;
       return { questionId: ids.question.get(question.id)!, correct: result.correct, explanation: result.explanation };
     }),

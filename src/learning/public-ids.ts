@@ -57,6 +57,15 @@ export function quizIds(quiz: Quiz): QuizIds {
   return ids;
 }
 
+const orders = new WeakMap<Quiz, readonly QuizQuestion[]>();
+
+/** A loaded quiz's questions in the order students see them (questionOrder), worked out once. */
+export function quizQuestionOrder(quiz: Quiz): readonly QuizQuestion[] {
+  let order = orders.get(quiz);
+  if (!order) orders.set(quiz, (order = questionOrder(quiz.questions)));
+  return order;
+}
+
 /**
  * The order a student sees the questions in: the file's order, except that
  * the two halves of a matched pair are never next to each other (the first
