@@ -8,6 +8,7 @@ import { loadCatalog } from './src/content/catalog.ts';
 import { withParseCache } from './src/content/parse-cache.ts';
 import { pruneExpiredSessions } from './src/http/sessions.ts';
 import { openStore } from './src/store/open.ts';
+import { capHeapGrowth } from './src/heap.ts';
 import { dropExpiredSlipPasswords } from './src/roster/slips.ts';
 import { startRetentionTimer } from './src/retention/job.ts';
 import { activeKey } from './src/lti/keys.ts';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
   // Before the "serving" line: whoever reads it may stop the server at once.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Everything is loaded: from here on the heap grows by at most its cap between full collections.
+  capHeapGrowth();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const where = store.kind === 'postgres' ? 'data in PostgreSQL' : `data in ${config.dataDir}`;

@@ -14,7 +14,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import v8 from 'node:v8';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILDS = path.join(ROOT, '.build');
@@ -117,24 +116,6 @@ export async function ensureBuilt() {
   return entry;
 }
 
-/**
- * V8 flags for the server's heap. By default V8 lets the old generation grow
- * to up to four times what is live before it collects it in full; under load,
- * request garbage that outlives two young collections piles up there. A
- * district (about 290 MiB live after start-up) stood at 1.1 GiB resident
- * after the bench's load; growing by at most 100 % between full collections
- * kept it near 700 MiB, for a little more collecting during start-up.
- * See docs/performance-notes.md.
- */
-export const HEAP_FLAGS = ['--heap-growing-percent=100'];
-
-/** The heap flags to set: those the operator did not give on the command line or in NODE_OPTIONS. */
-export function heapFlagsToSet(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '') {
-  const nameOf = (arg) => arg.split('=')[0].replaceAll('_', '-');
-  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].filter(Boolean).map(nameOf));
-  return HEAP_FLAGS.filter((flag) => !given.has(nameOf(flag)));
-}
-
 async function main() {
   const entry = await ensureBuilt();
   if (entry) {
@@ -147,8 +128,6 @@ async function main() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // Before the server allocates anything: V8 takes no notice of these once the heap has grown.
-  for (const flag of heapFlagsToSet()) v8.setFlagsFromString(flag);
   main().catch((error) => {
     console.error(`FrameCheck could not start: ${error.message}`);
     process.exit(1);

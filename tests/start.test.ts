@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { exitOf, HttpClient, startServer } from './server-process.ts';
 import { ROOT, tempDir } from './helpers.ts';
+import { capHeapGrowth, HEAP_FLAGS, heapFlagsToSet } from '../src/heap.ts';
 
 test('npm start serves pages, styles and sign-ups from the compiled build, and stops cleanly', async () => {
   const dataDir = tempDir();
@@ -31,13 +32,25 @@ test('npm start serves pages, styles and sign-ups from the compiled build, and s
   }
 });
 
-test('npm start caps how far the heap grows between full collections, unless the operator set it', async () => {
-  const { heapFlagsToSet, HEAP_FLAGS } = (await import('../scripts/start.js' as string)) as {
-    heapFlagsToSet: (execArgv: string[], nodeOptions: string) => string[];
-    HEAP_FLAGS: string[];
-  };
+test('the server caps how far the heap grows between full collections, unless the operator set it', () => {
   assert.deepEqual(heapFlagsToSet([], ''), HEAP_FLAGS);
   assert.ok(HEAP_FLAGS.some((flag) => flag.startsWith('--heap-growing-percent=')));
   assert.deepEqual(heapFlagsToSet(['--heap_growing_percent=30'], ''), [], 'a flag on the command line wins, in either spelling');
   assert.deepEqual(heapFlagsToSet([], '--max-old-space-size=2048 --heap-growing-percent=20'), [], 'and so does one in NODE_OPTIONS');
+});
+
+test('capping the heap collects in full once, so the cap holds from the first request, and leaves no collector within reach', async () => {
+  const { PerformanceObserver, constants } = await import('node:perf_hooks');
+  const vm = await import('node:vm');
+  const kinds: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) kinds.push((entry as unknown as { detail: { kind: number } }).detail.kind);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  capHeapGrowth();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  assert.ok(kinds.includes(constants.NODE_PERFORMANCE_GC_MAJOR), `a full collection ran (saw kinds ${kinds.join(', ') || 'none'})`);
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
+  assert.equal(vm.runInNewContext('typeof gc'), 'undefined', 'a context made afterwards has no gc either');
 });
