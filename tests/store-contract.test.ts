@@ -236,6 +236,24 @@ describe(`store contract (${STORE.kind})`, () => {
     }
   });
 
+  test('pooled connections outlast a quiet spell, so the next burst of answers does not wait for new ones', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL', timeout: 30_000 }, async () => {
+    const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
+    await client.connect();
+    const connections = async () =>
+      (await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1 order by pid', [`framecheck:${schema}`])).rows.map((row) => row.pid);
+    try {
+      // A burst: several reads at once open several connections.
+      await Promise.all(Array.from({ length: 8 }, (_, i) => store.get('users', `nobody-${i}`)));
+      const opened = await connections();
+      assert.ok(opened.length >= 2, `the burst opened connections (${opened.length})`);
+      // node-postgres closes a connection after 10 s unused, unless told otherwise.
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      assert.deepEqual(await connections(), opened, 'the same connections are still open');
+    } finally {
+      await client.end();
+    }
+  });
+
   test('the unique keys of schema.ts are the unique indexes of the PostgreSQL migrations', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL' }, async () => {
     const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
     await client.connect();

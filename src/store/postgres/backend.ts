@@ -77,7 +77,8 @@ export class PostgresBackend implements StoreBackend {
     } finally {
       await setup.end();
     }
-    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 20 });
+    // Named after FrameCheck and its schema, so that an operator (or a test) can tell its connections apart in pg_stat_activity.
+    const pool = new pg.Pool({ ...connection, application_name: `framecheck:${schema}`.slice(0, 63), max: options.poolSize ?? 20, idleTimeoutMillis: IDLE_CONNECTION_MS });
     // An idle connection the server dropped must not take the process down.
     pool.on('error', (error) => console.error('PostgreSQL pool:', error.message));
     const secret = await sessionSecret(pool);
@@ -359,6 +360,19 @@ export class PostgresBackend implements StoreBackend {
     await this.pool.query(statement('select pg_notify($1, $2)', [this.channel, payload])).catch((error) => console.error('PostgreSQL notify:', error.message));
   }
 }
+
+/**
+ * How long a pooled connection may sit unused before it is closed. node-postgres
+ * closes them after 10 s by default, so a class that answers a quiz after a
+ * quiet spell found the pool empty: up to 20 connections opened at once per
+ * instance (a PostgreSQL backend started for each, every statement prepared
+ * again), and the first second's answers waited for them. Quiz answers after
+ * 12 s of quiet, 50 connections over 2 instances: p99 234-288 ms and up to
+ * 1 s, against 84-88 ms without the pause (docs/performance-notes.md).
+ * A school's lessons go quiet for minutes, not hours; ten minutes keeps the
+ * connections through a lesson and still lets an idle deployment give them back.
+ */
+const IDLE_CONNECTION_MS = 10 * 60 * 1000;
 
 /**
  * How long announcements are gathered before one NOTIFY goes out. Each NOTIFY
