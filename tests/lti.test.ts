@@ -8,6 +8,7 @@ import supertest from 'supertest';
 import { Client, schoolWithAdmin, signedUp, startApp, FIRST_LESSON, SECOND_LESSON, type TestApp } from './helpers.ts';
 import { connect, INSTRUCTOR, launch, LEARNER, login, platformFor, ROLES, type Platform } from './lti-platform.ts';
 import { rotateKey } from '../src/lti/keys.ts';
+import { pruneLaunchRecords } from '../src/lti/launch.ts';
 
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings';
 const MESSAGE = 'https://purl.imsglobal.org/spec/lti/claim/message_type';
@@ -259,6 +260,29 @@ describe('LTI 1.3 connection and launch', () => {
     // A learner cannot pick lessons.
     const learner = await launch(new Client(t.app), lms, { [MESSAGE]: 'LtiDeepLinkingRequest', [DL]: { deep_link_return_url: lms.url('/deep-link/return') } });
     assert.equal(learner.response.status, 401);
+  });
+
+  test('the hourly housekeeping drops registration links, sign-in states and nonces past their time, and keeps the live ones', async () => {
+    const old = await admin.post('/lti/registrations', { name: 'Link left unused' });
+    assert.equal(old.status, 201);
+    const started = t.clock.now;
+    try {
+      // A week and a day later: the first link (valid 7 days) and every earlier launch's state and nonce are past their time.
+      t.clock.now = new Date(started.getTime() + 8 * 24 * 60 * 60 * 1000);
+      const fresh = await admin.post('/lti/registrations', { name: 'Link made today' });
+      assert.equal(fresh.status, 201);
+      assert.ok((await pruneLaunchRecords(t.store, t.clock.now)) >= 1);
+      const names = (await t.store.list('ltiRegistrations')).map((registration) => registration.name);
+      assert.ok(!names.includes('Link left unused'), `the expired link is gone (left: ${names.join(', ')})`);
+      assert.ok(names.includes('Link made today'), 'the live link stays');
+      assert.deepEqual(await t.store.list('ltiLogins'), []);
+      assert.deepEqual(await t.store.list('ltiNonces'), []);
+      // The expired link's token is refused as it was before the housekeeping.
+      const expired = await supertest(t.app).get('/lti/register').query({ token: new URL(old.body.registration.url).searchParams.get('token')!, openid_configuration: 'https://lms.example/.well-known/openid-configuration' });
+      assert.match(expired.text, /unknown, used or expired/);
+    } finally {
+      t.clock.now = started;
+    }
   });
 
   test('dynamic registration: a one-time URL, the platform registered with it, the page closes itself through a script file', async () => {

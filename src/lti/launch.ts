@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { insert, isConflict, put, type LtiLogin, type LtiPlatform } from '../store/backend.ts';
+import { insert, isConflict, put, remove, type LtiLogin, type LtiPlatform, type StoreBackend, type StoreChange } from '../store/backend.ts';
 import { keys } from '../store/keys.ts';
 import { platformFor } from './platforms.ts';
 import { UnknownKid, type PlatformKeys } from './platform-keys.ts';
@@ -194,10 +194,19 @@ function refusalFor(error: unknown): string {
   return 'The id_token from the LMS could not be verified.';
 }
 
-/** Expired logins and nonces are dropped now and then. */
-export async function pruneLaunchRecords(ctx: AppContext): Promise<void> {
-  const now = ctx.now().toISOString();
-  const [logins, nonces] = await Promise.all([ctx.store.list('ltiLogins'), ctx.store.list('ltiNonces')]);
-  const gone = [...logins.filter((login) => login.expiresAt <= now).map((login) => ({ c: 'ltiLogins' as const, id: login.id })), ...nonces.filter((nonce) => nonce.expiresAt <= now).map((nonce) => ({ c: 'ltiNonces' as const, id: nonce.id }))];
-  if (gone.length) await ctx.store.commit(gone);
+/**
+ * Housekeeping, hourly: sign-in states, nonces and dynamic registration links
+ * past their time are of no use to anyone (a registration link also names the
+ * admin who made it), so their records go.
+ */
+export async function pruneLaunchRecords(store: StoreBackend, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const [logins, nonces, registrations] = await Promise.all([store.list('ltiLogins'), store.list('ltiNonces'), store.list('ltiRegistrations')]);
+  const gone: StoreChange[] = [
+    ...logins.filter((login) => login.expiresAt <= at).map((login) => remove('ltiLogins', login.id)),
+    ...nonces.filter((nonce) => nonce.expiresAt <= at).map((nonce) => remove('ltiNonces', nonce.id)),
+    ...registrations.filter((registration) => registration.expiresAt <= at).map((registration) => remove('ltiRegistrations', registration.id)),
+  ];
+  if (gone.length) await store.commit(gone);
+  return gone.length;
 }

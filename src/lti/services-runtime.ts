@@ -18,7 +18,7 @@ export interface LtiServices {
 export function startLtiServices(ctx: Omit<AppContext, 'lti'>): LtiServices {
   const full = ctx as AppContext;
   const tokens = new TokenClient(ctx.store, ctx.now);
-  const outbox = new GradeOutbox(full, tokens, () => pruneLaunchRecords(full));
+  const outbox = new GradeOutbox(full, tokens, () => pruneLaunchRecords(full.store, full.now()).then(() => {}));
   outbox.start();
   return { platformKeys: new PlatformKeys(), tokens, outbox, stop: () => outbox.stop() };
 }
