@@ -13,6 +13,7 @@ import { dropExpiredSlipPasswords } from './src/roster/slips.ts';
 import { startRetentionTimer } from './src/retention/job.ts';
 import { activeKey } from './src/lti/keys.ts';
 import { markLmsAccounts } from './src/lti/provisioning.ts';
+import { pruneLaunchRecords } from './src/lti/launch.ts';
 import { issueSetupToken } from './src/schools/schools.ts';
 import { moveIntoOneSchool } from './src/schools/upgrade.ts';
 import path from 'node:path';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     // Housekeeping: a full disk must not keep the server from starting (it refuses writes until there is space).
     await pruneExpiredSessions(store, now()).catch((error: Error) => console.error(`Expired sessions were not pruned: ${error.message}`));
     await dropExpiredSlipPasswords(store, now()).catch((error: Error) => console.error(`Expired login-slip passwords were not removed: ${error.message}`));
+    await pruneLaunchRecords(store, now()).catch((error: Error) => console.error(`Expired LMS sign-in records were not removed: ${error.message}`));
     const moved = await moveIntoOneSchool(store, now());
     if (moved) console.log(`Accounts and classes from before schools moved into the school "${moved.name}"; its earliest teacher is now its admin.`);
     // Accounts launched from an LMS before they were marked so (PostgreSQL marks them in migration 010).
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   const prune = setInterval(() => {
     pruneExpiredSessions(store, now()).catch(() => {});
     dropExpiredSlipPasswords(store, now()).catch(() => {});
+    pruneLaunchRecords(store, now()).catch(() => {});
   }, 60 * 60 * 1000);
   prune.unref();
   const retention = startRetentionTimer(store, now);

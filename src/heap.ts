@@ -1,5 +1,5 @@
 // How far the server's heap may grow between full collections, set once the
-// store is loaded.
+// server listens (its store loaded).
 //
 // By default V8 lets the old generation grow to up to four times what is
 // live before it collects it in full. Under load, request garbage that
@@ -27,7 +27,7 @@ export function heapFlagsToSet(execArgv = process.execArgv, nodeOptions = proces
   return HEAP_FLAGS.filter((flag) => !given.has(nameOf(flag)));
 }
 
-/** Caps the heap's growth from here on (the store is loaded), unless the operator chose otherwise. */
+/** Caps the heap's growth from here on (everything is loaded), unless the operator chose otherwise. */
 export function capHeapGrowth(): void {
   const flags = heapFlagsToSet();
   if (!flags.length) return;

@@ -195,7 +195,7 @@ function refusalFor(error: unknown): string {
 }
 
 /**
- * Housekeeping, hourly: sign-in states, nonces and dynamic registration links
+ * Housekeeping (start-up and hourly, beside the session pruning): sign-in states, nonces and dynamic registration links
  * past their time are of no use to anyone (a registration link also names the
  * admin who made it), so their records go.
  */

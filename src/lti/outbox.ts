@@ -16,7 +16,6 @@ import { postScore, type TokenClient } from './services.ts';
 export const FIRST_RETRY_MS = 1000;
 export const MAX_RETRY_MS = 60_000;
 const TICK_MS = 1000;
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /**
  * A claim older than this was left by an instance killed mid-send (a send
  * takes at most a token request and a score request, 10 s each): the row is
@@ -83,12 +82,10 @@ export class GradeOutbox {
   private stopped = false;
   /** the tick in progress, so stopping can let its send finish */
   private current: Promise<void> | null = null;
-  private lastPrune = 0;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly tokens: TokenClient,
-    private readonly onPrune: () => Promise<void> = async () => {},
   ) {}
 
   start(): void {
@@ -143,10 +140,6 @@ export class GradeOutbox {
       for (const row of due.sort((a, b) => a.timestamp.localeCompare(b.timestamp))) {
         if (this.stopped) break;
         await this.send(row);
-      }
-      if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
-        this.lastPrune = Date.now();
-        await this.onPrune();
       }
     } catch {
       // the store is closing or refusing writes: the rows stay queued for the next tick

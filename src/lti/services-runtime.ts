@@ -1,7 +1,6 @@
 // What the LTI routes and the quiz submission share for the life of an app:
 // the platforms' key cache, the service token cache and the grade outbox worker.
 import type { AppContext } from '../context.ts';
-import { pruneLaunchRecords } from './launch.ts';
 import { GradeOutbox } from './outbox.ts';
 import { PlatformKeys } from './platform-keys.ts';
 import { TokenClient } from './services.ts';
@@ -18,7 +17,7 @@ export interface LtiServices {
 export function startLtiServices(ctx: Omit<AppContext, 'lti'>): LtiServices {
   const full = ctx as AppContext;
   const tokens = new TokenClient(ctx.store, ctx.now);
-  const outbox = new GradeOutbox(full, tokens, () => pruneLaunchRecords(full.store, full.now()).then(() => {}));
+  const outbox = new GradeOutbox(full, tokens);
   outbox.start();
   return { platformKeys: new PlatformKeys(), tokens, outbox, stop: () => outbox.stop() };
 }
