@@ -69,6 +69,37 @@ describe('two instances on one database', { skip: STORE.kind !== 'postgres' && '
     assert.equal(after.bestPercent, 100);
   });
 
+  // Each instance keeps the sessions it read lately (src/store/postgres/session-cache.ts):
+  // a session ended on one instance must be refused by the other straight after.
+  test('a student who logs out on A is signed out on B at once, however recently B served them', async () => {
+    for (let round = 0; round < 10; round++) {
+      const onA = new HttpClient(a.url);
+      assert.equal(await onA.login('student0-2', GENERATED_PASSWORD), 200);
+      const onB = onA.on(b.url);
+      // B serves the session twice (read, then kept) before it ends on A.
+      for (let i = 0; i < 2; i++) assert.equal((await onB.request('GET', '/session')).body.user.username, 'student0-2', `round ${round}`);
+      assert.equal((await onA.request('POST', '/logout')).status, 200);
+      assert.equal((await onB.request('GET', '/session')).body.user, null, `round ${round}: B still knew the session`);
+      // Refused either way: no longer signed in (401), or the CSRF token belonged to the ended session (403).
+      const answer = await onB.request('POST', `/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) });
+      assert.ok([401, 403].includes(answer.status), `round ${round}: B answered ${answer.status} to an ended session`);
+    }
+  });
+
+  test("a teacher's password reset on A ends the student's session on B at once", async () => {
+    const teacher = new HttpClient(a.url);
+    assert.equal(await teacher.login('teacher0', GENERATED_PASSWORD), 200);
+    const classId = (await teacher.request('GET', '/')).body.classes[0].id;
+    const studentOnB = new HttpClient(b.url);
+    assert.equal(await studentOnB.login('student0-3', GENERATED_PASSWORD), 200);
+    const studentId = (await studentOnB.request('GET', '/session')).body.user.id;
+    assert.equal((await studentOnB.request('POST', `/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) })).status, 201);
+    assert.equal((await teacher.request('POST', `/classes/${classId}/students/${studentId}/reset-password`)).status, 201);
+    const answer = await studentOnB.request('POST', `/lessons/${FIRST_LESSON}/quiz`, { answers: rightAnswers(FIRST_LESSON) });
+    assert.ok([401, 403].includes(answer.status), `B answered ${answer.status} to an ended session`);
+    assert.equal((await studentOnB.request('GET', '/session')).body.user, null);
+  });
+
   test('the login throttle counts wrong passwords made on both instances', async () => {
     const owner = new HttpClient(a.url);
     await owner.signup({ role: 'student', username: 'guessed-at', displayName: 'Guessed' });

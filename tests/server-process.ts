@@ -44,6 +44,14 @@ export class HttpClient {
     return { status: response.status, body: parsed };
   }
 
+  /** The same visitor (cookie and CSRF token) talking to another instance. */
+  on(base: string): HttpClient {
+    const twin = new HttpClient(base);
+    twin.cookie = this.cookie;
+    twin.token = this.token;
+    return twin;
+  }
+
   async start(): Promise<void> {
     this.token = (await this.request('GET', '/session')).body.csrfToken;
   }

@@ -236,6 +236,62 @@ describe(`store contract (${STORE.kind})`, () => {
     }
   });
 
+  test('a session read with its user is never read after it ends: sign-out, an account change or erasure, here or on another instance', async () => {
+    const session = (id: string, userId: string) => ({ id, userId, data: { userId }, expiresAt: '2099-01-01T00:00:00.000Z' });
+    await store.commit([put('users', user('u1', 'first')), put('users', user('u2', 'second')), put('sessions', session('s1', 'u1')), put('sessions', session('s2', 'u1')), put('sessions', session('s3', 'u2'))]);
+    // Read twice: the second read may be served from what the first kept.
+    for (let i = 0; i < 2; i++) assert.equal((await store.sessionAndUser('s1')).user?.username, 'first');
+    await store.commit([remove('sessions', 's1')]);
+    assert.deepEqual(await store.sessionAndUser('s1'), { session: undefined, user: undefined }, 'signed out');
+    for (let i = 0; i < 2; i++) await store.sessionAndUser('s2');
+    await store.commit([put('users', { ...user('u1', 'first'), displayName: 'Renamed' })]);
+    assert.equal((await store.sessionAndUser('s2')).user?.displayName, 'Renamed', 'the account as it is now');
+    for (let i = 0; i < 2; i++) await store.sessionAndUser('s3');
+    await store.eraseStudent('u2');
+    assert.deepEqual(await store.sessionAndUser('s3'), { session: undefined, user: undefined }, 'erased');
+    if (STORE.kind !== 'postgres') return;
+    // The same on another instance, which hears of it as the other's transaction commits.
+    const other = (await openTestStore(dataDir, schema)).store;
+    const soon = async (check: () => Promise<boolean>, what: string) => {
+      const since = Date.now();
+      while (!(await check())) {
+        if (Date.now() - since > 2000) assert.fail(`the other instance still served ${what} after 2 s`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    try {
+      await store.commit([put('users', user('u3', 'third')), put('sessions', session('s4', 'u3')), put('sessions', session('s5', 'u3'))]);
+      for (let i = 0; i < 2; i++) assert.equal((await other.sessionAndUser('s4')).user?.username, 'third');
+      await store.commit([remove('sessions', 's4')]);
+      await soon(async () => (await other.sessionAndUser('s4')).session === undefined, 'an ended session');
+      for (let i = 0; i < 2; i++) await other.sessionAndUser('s5');
+      await store.commit([put('users', { ...user('u3', 'third'), displayName: 'Renamed' })]);
+      await soon(async () => (await other.sessionAndUser('s5')).user?.displayName === 'Renamed', 'an account as it was');
+      await store.eraseStudent('u3');
+      await soon(async () => (await other.sessionAndUser('s5')).session === undefined, 'an erased student');
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('while its listening connection is down, an instance reads every session from the database', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL' }, async () => {
+    await store.commit([put('users', user('u1', 'first')), put('sessions', { id: 's1', userId: 'u1', data: { userId: 'u1' }, expiresAt: '2099-01-01T00:00:00.000Z' })]);
+    for (let i = 0; i < 2; i++) assert.equal((await store.sessionAndUser('s1')).user?.username, 'first');
+    const lost = new Promise<void>((resolve) => store.onInvalidate((keys) => keys === 'all' && resolve()));
+    const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
+    await client.connect();
+    try {
+      await client.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'framecheck-listener' and query like $1`, [`listen %${schema}%`]);
+      await lost;
+      // Read again while it is down (it reconnects after 100 ms), then ended behind FrameCheck's back: no notification, so only a read from the database can know.
+      for (let i = 0; i < 2; i++) assert.equal((await store.sessionAndUser('s1')).user?.username, 'first');
+      await client.query(`delete from "${schema}".records where collection = 'sessions' and id = 's1'`);
+      assert.equal((await store.sessionAndUser('s1')).session, undefined);
+    } finally {
+      await client.end();
+    }
+  });
+
   test('pooled connections outlast a quiet spell, so the next burst of answers does not wait for new ones', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL', timeout: 30_000 }, async () => {
     const client = new pg.Client({ connectionString: (STORE as { url: string }).url });
     await client.connect();

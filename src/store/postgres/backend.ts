@@ -7,9 +7,10 @@ import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
 import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, scrubbedEvent, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
-import type { CollectionName, Collections, SessionRecord, User } from '../types.ts';
+import type { CollectionName, Collections } from '../types.ts';
 import { migrate, quoteIdent } from './migrate.ts';
 import { ChangeListener } from './listener.ts';
+import { SessionCache, sessionDigest, type SessionAndUser } from './session-cache.ts';
 
 export interface PostgresOptions {
   url: string;
@@ -59,6 +60,8 @@ export class PostgresBackend implements StoreBackend {
   /** version keys changed here and not yet announced to the other instances */
   private unannounced = new Set<string>();
   private announcing: NodeJS.Timeout | null = null;
+  /** signed-in sessions read lately (session-cache.ts says why a kept one never outlives its end) */
+  private readonly sessionCache = new SessionCache();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -92,9 +95,17 @@ export class PostgresBackend implements StoreBackend {
 
   /** A NOTIFY from an instance, or 'all' when the listening connection was lost and is back. */
   private received(payload: string | 'all'): void {
-    if (payload === 'all') return this.invalidate('all');
-    const message = JSON.parse(payload) as { from: string; keys: string[] | 'all' };
-    if (message.from !== this.instance) this.invalidate(message.keys);
+    if (payload === 'all') {
+      this.sessionCache.clear();
+      return this.invalidate('all');
+    }
+    const message = JSON.parse(payload) as AnnouncementMessage | AccountMessage;
+    if (message.from === this.instance) return;
+    if ('accounts' in message) {
+      if (message.accounts === 'all') this.sessionCache.clear();
+      else this.sessionCache.forget({ accounts: message.accounts, digests: message.digests });
+    }
+    if (message.keys === 'all' || message.keys.length) this.invalidate(message.keys);
   }
 
   private invalidate(keys: string[] | 'all'): void {
@@ -106,7 +117,17 @@ export class PostgresBackend implements StoreBackend {
     return result.rows[0]?.data;
   }
 
-  async sessionAndUser(sessionId: string): Promise<{ session: SessionRecord | undefined; user: User | undefined }> {
+  async sessionAndUser(sessionId: string): Promise<SessionAndUser> {
+    // Served from memory only while the listening connection is up: notifications are how a kept session learns it ended.
+    const kept = this.listener.listening ? this.sessionCache.get(sessionId) : undefined;
+    if (kept) return kept;
+    const readSince = this.sessionCache.begin();
+    const found = await this.readSessionAndUser(sessionId);
+    if (this.listener.listening) this.sessionCache.keep(sessionId, found, readSince);
+    return found;
+  }
+
+  private async readSessionAndUser(sessionId: string): Promise<SessionAndUser> {
     const result = await this.pool.query(
       statement(
         `select s.data as session, u.data as "user" from records s
@@ -195,7 +216,18 @@ export class PostgresBackend implements StoreBackend {
 
   private async commitChanges(changes: StoreChange[]): Promise<void> {
     if (!changes.length) return;
-    if (changes.every((change) => change.v !== undefined && !change.mode)) return this.commitPuts(changes);
+    const accounts = accountsTouched(changes);
+    if (!accounts && changes.every((change) => change.v !== undefined && !change.mode)) return this.commitPuts(changes);
+    // Forgotten before the write is sent and again once it is committed (a read in between may have kept the old row).
+    if (accounts) this.sessionCache.forget(accounts);
+    try {
+      await this.commitInTransaction(changes, accounts);
+    } finally {
+      if (accounts) this.sessionCache.forget(accounts);
+    }
+  }
+
+  private async commitInTransaction(changes: StoreChange[], accounts: AccountsTouched | null): Promise<void> {
     const bumped = await this.transaction(async (client) => {
       const keys = new Set<string>();
       for (let at = 0; at < changes.length; ) {
@@ -223,9 +255,23 @@ export class PostgresBackend implements StoreBackend {
         await applyChange(client, change, keys);
       }
       await bump(client, [...keys]);
+      if (accounts) await this.notifyAccounts(client, accounts);
       return [...keys];
     }, changes);
     this.announce(bumped);
+  }
+
+  /**
+   * Tells the other instances which accounts and sessions changed, from inside
+   * the transaction: PostgreSQL delivers it as the transaction commits (and
+   * never if it does not), so no instance serves a session after its end has
+   * committed. Only sign-ins, sign-outs and account changes pay for this.
+   */
+  private async notifyAccounts(client: pg.PoolClient, touched: AccountsTouched): Promise<void> {
+    const message: AccountMessage = { from: this.instance, keys: [], accounts: touched.accounts, digests: touched.sessions.map(sessionDigest) };
+    let payload = JSON.stringify(message);
+    if (payload.length > 7000) payload = JSON.stringify({ from: this.instance, keys: [], accounts: 'all' } satisfies AccountMessage);
+    await client.query(statement('select pg_notify($1, $2)', [this.channel, payload]));
   }
 
   /**
@@ -267,6 +313,17 @@ export class PostgresBackend implements StoreBackend {
   }
 
   private async eraseStudentRecords(studentId: string, also: StoreChange[]): Promise<void> {
+    // The student's sessions go with them (STUDENT_RECORDS): forgetting the account forgets those too.
+    const accounts: AccountsTouched = { accounts: [studentId, ...(accountsTouched(also)?.accounts ?? [])], sessions: accountsTouched(also)?.sessions ?? [] };
+    this.sessionCache.forget(accounts);
+    try {
+      await this.eraseInTransaction(studentId, also, accounts);
+    } finally {
+      this.sessionCache.forget(accounts);
+    }
+  }
+
+  private async eraseInTransaction(studentId: string, also: StoreChange[], accounts: AccountsTouched): Promise<void> {
     const bumped = await this.transaction(async (client) => {
       const keys = new Set<string>();
       // What is committed with the erasure (its audit event) goes first, so the scrub below covers it too.
@@ -290,6 +347,7 @@ export class PostgresBackend implements StoreBackend {
       await bump(client, [...keys]);
       // The student's own counter names them: it goes too.
       await client.query('delete from versions where key = $1', [own]);
+      await this.notifyAccounts(client, accounts);
       return [...keys, own];
     });
     this.announce(bumped);
@@ -382,6 +440,37 @@ const IDLE_CONNECTION_MS = 10 * 60 * 1000;
  * counters), so 50 ms only keeps a superseded page in memory a little longer.
  */
 const ANNOUNCE_DELAY_MS = 50;
+
+/** What the page caches are told: the version counters a commit bumped ('all' when there were too many to name). */
+interface AnnouncementMessage {
+  from: string;
+  keys: string[] | 'all';
+}
+
+/** What the session caches are told, inside the transaction that changed accounts or sessions (keys stay empty). */
+interface AccountMessage {
+  from: string;
+  keys: [];
+  accounts: string[] | 'all';
+  digests?: string[];
+}
+
+interface AccountsTouched {
+  /** ids of users written or deleted */
+  accounts: string[];
+  /** ids of sessions written or deleted */
+  sessions: string[];
+}
+
+/** The accounts and sessions a commit writes or deletes, or null when it touches none (a quiz answer). */
+function accountsTouched(changes: StoreChange[]): AccountsTouched | null {
+  const touched: AccountsTouched = { accounts: [], sessions: [] };
+  for (const change of changes) {
+    if (change.c === 'users') touched.accounts.push(change.id);
+    else if (change.c === 'sessions') touched.sessions.push(change.id);
+  }
+  return touched.accounts.length || touched.sessions.length ? touched : null;
+}
 
 /** One change inside a transaction, adding the counters it bumps to `keys`. */
 async function applyChange(client: pg.PoolClient, change: StoreChange, keys: Set<string>): Promise<void> {

@@ -15,8 +15,14 @@ export class ChangeListener {
     private readonly onMessage: (payload: string | 'all') => void,
   ) {}
 
+  /** Whether notifications are being received now (while not, some may be lost). */
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
   async start(): Promise<void> {
-    const client = new pg.Client(this.connection);
+    // Keepalive probes notice a connection that died silently, which would otherwise look like a quiet one.
+    const client = new pg.Client({ ...this.connection, keepAlive: true });
     client.on('notification', (message) => {
       if (message.channel === this.channel && message.payload) this.onMessage(message.payload);
     });
