@@ -236,6 +236,26 @@ describe(`store contract (${STORE.kind})`, () => {
     }
   });
 
+  test('commits made at once are each kept or refused on their own: a conflict refuses only its own commit', async () => {
+    // On PostgreSQL the first goes alone and the rest wait for it and go together, conflicting pair included.
+    const attempt = (n: number) => put('attempts', { id: `at${n}`, studentId: `u${n}`, lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' });
+    const commits = [
+      [attempt(0)],
+      [attempt(1), put('assignments', { id: 'as1', classId: 'c1', lessonId: 'l1', due: null, createdAt: 'x' })],
+      [attempt(2)],
+      [attempt(3), put('assignments', { id: 'as2', classId: 'c1', lessonId: 'l1', due: null, createdAt: 'x' })],
+      ...Array.from({ length: 12 }, (_, i) => [attempt(4 + i)]),
+    ];
+    const outcomes = await Promise.all(commits.map((changes) => store.commit(changes).then(() => 'kept', (error: unknown) => (isConflict(error) ? error.key : String(error)))));
+    assert.deepEqual(outcomes.filter((outcome) => outcome !== 'kept'), ['assignments.classLesson'], 'exactly one conflict');
+    const refused = outcomes.indexOf('assignments.classLesson');
+    assert.ok(refused === 1 || refused === 3);
+    const kept = new Set((await store.list('attempts')).map((one) => one.id));
+    assert.equal(kept.size, 15, 'every attempt of a kept commit, and none of the refused one');
+    assert.ok(!kept.has(refused === 1 ? 'at1' : 'at3'), "the refused commit's attempt went with it");
+    assert.equal((await store.list('assignments')).length, 1);
+  });
+
   test('a session read with its user is never read after it ends: sign-out, an account change or erasure, here or on another instance', async () => {
     const session = (id: string, userId: string) => ({ id, userId, data: { userId }, expiresAt: '2099-01-01T00:00:00.000Z' });
     await store.commit([put('users', user('u1', 'first')), put('users', user('u2', 'second')), put('sessions', session('s1', 'u1')), put('sessions', session('s2', 'u1')), put('sessions', session('s3', 'u2'))]);
