@@ -236,6 +236,26 @@ describe(`store contract (${STORE.kind})`, () => {
     }
   });
 
+  test("attempt totals: per student and lesson, the count, the best percent, whether any passed and the latest time", async () => {
+    const attempt = (id: string, studentId: string, lessonId: string, at: string, percent: number, passed: boolean) =>
+      put('attempts', { id, studentId, lessonId, at, score: percent, max: 100, percent, passed, answers: '' });
+    await store.commit([
+      attempt('a1', 'u1', 'l1', '2027-01-02T10:00:00.000Z', 40, false),
+      attempt('a2', 'u1', 'l1', '2027-01-03T09:00:00.000Z', 90, true),
+      attempt('a3', 'u1', 'l1', '2027-01-04T08:00:00.000Z', 70, false),
+      attempt('a4', 'u1', 'l2', '2027-01-01T00:00:00.000Z', 55, false),
+      attempt('a5', 'u2', 'l1', '2027-01-05T00:00:00.000Z', 100, true),
+      attempt('a6', 'u3', 'l1', '2027-01-05T00:00:00.000Z', 100, true),
+    ]);
+    const totals = (await store.attemptTotals(['u1', 'u2', 'u1', 'nobody'])).sort((a, b) => `${a.studentId}${a.lessonId}`.localeCompare(`${b.studentId}${b.lessonId}`));
+    assert.deepEqual(totals, [
+      { studentId: 'u1', lessonId: 'l1', attempts: 3, bestPercent: 90, passed: true, lastAttemptAt: '2027-01-04T08:00:00.000Z' },
+      { studentId: 'u1', lessonId: 'l2', attempts: 1, bestPercent: 55, passed: false, lastAttemptAt: '2027-01-01T00:00:00.000Z' },
+      { studentId: 'u2', lessonId: 'l1', attempts: 1, bestPercent: 100, passed: true, lastAttemptAt: '2027-01-05T00:00:00.000Z' },
+    ]);
+    assert.deepEqual(await store.attemptTotals([]), []);
+  });
+
   test('commits made at once are each kept or refused on their own: a conflict refuses only its own commit', async () => {
     // On PostgreSQL the first goes alone and the rest wait for it and go together, conflicting pair included.
     const attempt = (n: number) => put('attempts', { id: `at${n}`, studentId: `u${n}`, lessonId: 'l1', at: 'x', score: 1, max: 1, percent: 100, passed: true, answers: '' });

@@ -1,6 +1,6 @@
 // A student's standing in each lesson, derived from attempts and lesson opens.
 import type { Catalog } from '../content/catalog.ts';
-import type { StoreBackend, Attempt, LessonOpen } from '../store/backend.ts';
+import type { StoreBackend, Attempt, AttemptTotal, LessonOpen } from '../store/backend.ts';
 
 export type Status = 'not_started' | 'in_progress' | 'passed';
 
@@ -18,18 +18,18 @@ export async function attemptsOf(store: StoreBackend, studentId: string, lessonI
   return (lessonId ? attempts.filter((attempt) => attempt.lessonId === lessonId) : attempts).sort((a, b) => a.at.localeCompare(b.at));
 }
 
-/** One pass over the student's attempts and opens: lessonId -> progress. */
+/** The student's lesson opens and attempt totals: lessonId -> progress. */
 export async function progressByLesson(store: StoreBackend, studentId: string): Promise<Map<string, LessonProgress>> {
-  const [opens, attempts] = await Promise.all([store.find('lessonOpens', 'studentId', studentId), store.find('attempts', 'studentId', studentId)]);
-  return progressFrom(opens, attempts);
+  const [opens, totals] = await Promise.all([store.find('lessonOpens', 'studentId', studentId), store.attemptTotals([studentId])]);
+  return progressFrom(opens, totals);
 }
 
 /** progressByLesson for many students at once (a class page): studentId -> lessonId -> progress. */
 export async function progressOfStudents(store: StoreBackend, studentIds: string[]): Promise<Map<string, Map<string, LessonProgress>>> {
-  const [opens, attempts] = await Promise.all([store.findAny('lessonOpens', 'studentId', studentIds), store.findAny('attempts', 'studentId', studentIds)]);
+  const [opens, totals] = await Promise.all([store.findAny('lessonOpens', 'studentId', studentIds), store.attemptTotals(studentIds)]);
   const opensOf = byStudent(opens);
-  const attemptsOfStudent = byStudent(attempts);
-  return new Map(studentIds.map((studentId) => [studentId, progressFrom(opensOf.get(studentId) ?? [], attemptsOfStudent.get(studentId) ?? [])]));
+  const totalsOf = byStudent(totals);
+  return new Map(studentIds.map((studentId) => [studentId, progressFrom(opensOf.get(studentId) ?? [], totalsOf.get(studentId) ?? [])]));
 }
 
 /**
@@ -39,7 +39,7 @@ export async function progressOfStudents(store: StoreBackend, studentIds: string
  */
 export async function passedLessonsOf(store: StoreBackend, studentIds: string[]): Promise<Map<string, Set<string>>> {
   const passed = new Map<string, Set<string>>(studentIds.map((studentId) => [studentId, new Set()]));
-  for (const attempt of await store.findAny('attempts', 'studentId', studentIds)) if (attempt.passed) passed.get(attempt.studentId)?.add(attempt.lessonId);
+  for (const total of await store.attemptTotals(studentIds)) if (total.passed) passed.get(total.studentId)?.add(total.lessonId);
   return passed;
 }
 
@@ -53,7 +53,7 @@ function byStudent<T extends { studentId: string }>(records: T[]): Map<string, T
   return groups;
 }
 
-function progressFrom(opens: LessonOpen[], attempts: Attempt[]): Map<string, LessonProgress> {
+function progressFrom(opens: LessonOpen[], totals: AttemptTotal[]): Map<string, LessonProgress> {
   const result = new Map<string, LessonProgress>();
   const entry = (lessonId: string) => {
     let progress = result.get(lessonId);
@@ -64,12 +64,12 @@ function progressFrom(opens: LessonOpen[], attempts: Attempt[]): Map<string, Les
     const progress = entry(open.lessonId);
     if (progress.status === 'not_started') progress.status = 'in_progress';
   }
-  for (const attempt of attempts) {
-    const progress = entry(attempt.lessonId);
-    progress.attempts += 1;
-    progress.bestPercent = Math.max(progress.bestPercent ?? 0, attempt.percent);
-    if (!progress.lastAttemptAt || attempt.at > progress.lastAttemptAt) progress.lastAttemptAt = attempt.at;
-    progress.status = attempt.passed || progress.status === 'passed' ? 'passed' : 'in_progress';
+  for (const total of totals) {
+    const progress = entry(total.lessonId);
+    progress.attempts = total.attempts;
+    progress.bestPercent = total.bestPercent;
+    progress.lastAttemptAt = total.lastAttemptAt;
+    progress.status = total.passed ? 'passed' : 'in_progress';
   }
   return result;
 }

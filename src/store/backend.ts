@@ -2,7 +2,7 @@
 // StoreBackend and never know whether the embedded store (embedded.ts) or
 // PostgreSQL (postgres/) is behind it.
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { CollectionName, Collections, SessionRecord, User } from './types.ts';
+import type { Attempt, CollectionName, Collections, SessionRecord, User } from './types.ts';
 import type { IndexedField, UniqueKeyName } from './schema.ts';
 
 /** Whether writes currently succeed (for /healthz): a full disk, or a database that refuses them. */
@@ -65,6 +65,35 @@ export interface RateLimiterOptions {
   duration: number;
 }
 
+/** One student's attempts at one lesson, summed up: what progress pages show. */
+export interface AttemptTotal {
+  studentId: string;
+  lessonId: string;
+  attempts: number;
+  bestPercent: number;
+  /** whether any attempt passed */
+  passed: boolean;
+  lastAttemptAt: string;
+}
+
+/** Sums attempts up per student and lesson (the embedded store's attemptTotals, and the meaning of PostgreSQL's). */
+export function totalAttempts(attempts: Iterable<Attempt>): AttemptTotal[] {
+  const totals = new Map<string, AttemptTotal>();
+  for (const attempt of attempts) {
+    const key = `${attempt.studentId}\u0000${attempt.lessonId}`;
+    const total = totals.get(key);
+    if (!total) {
+      totals.set(key, { studentId: attempt.studentId, lessonId: attempt.lessonId, attempts: 1, bestPercent: attempt.percent, passed: attempt.passed, lastAttemptAt: attempt.at });
+      continue;
+    }
+    total.attempts += 1;
+    if (attempt.percent > total.bestPercent) total.bestPercent = attempt.percent;
+    if (attempt.passed) total.passed = true;
+    if (attempt.at > total.lastAttemptAt) total.lastAttemptAt = attempt.at;
+  }
+  return [...totals.values()];
+}
+
 /** Told when pages built from some version counters may be stale; 'all' after a reconnect. */
 export type InvalidationListener = (keys: string[] | 'all') => void;
 
@@ -79,6 +108,11 @@ export interface StoreBackend {
    * undefined for an anonymous session or an account that is gone.
    */
   sessionAndUser(sessionId: string): Promise<{ session: SessionRecord | undefined; user: User | undefined }>;
+  /**
+   * These students' attempts summed up per lesson (in no particular order):
+   * a class page needs 35 x 12 totals, not every attempt of a year of retakes.
+   */
+  attemptTotals(studentIds: string[]): Promise<AttemptTotal[]>;
   /** the records with these ids that exist, in no particular order */
   getMany<C extends CollectionName>(collection: C, ids: string[]): Promise<Collections[C][]>;
   /** records whose indexed field equals value (usernames without regard to case) */

@@ -4,7 +4,7 @@
 // check-then-write cannot interleave with another request.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Store, type StoreOptions } from './index.ts';
-import { StoreConflict, put, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
+import { StoreConflict, put, totalAttempts, type AttemptTotal, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
 import { FieldIndex } from './field-index.ts';
 import { STUDENT_RECORDS, UNIQUE_KEYS, scrubbedEvent, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKey, type UniqueKeyName } from './schema.ts';
 import type { AuditEvent, CollectionName, Collections, SessionRecord, User } from './types.ts';
@@ -71,6 +71,10 @@ export class EmbeddedBackend implements StoreBackend {
   async sessionAndUser(sessionId: string): Promise<{ session: SessionRecord | undefined; user: User | undefined }> {
     const session = this.store.get('sessions', sessionId);
     return { session, user: session?.userId ? this.store.get('users', session.userId) : undefined };
+  }
+
+  async attemptTotals(studentIds: string[]): Promise<AttemptTotal[]> {
+    return totalAttempts([...new Set(studentIds)].flatMap((studentId) => this.store.find('attempts', 'studentId', studentId)));
   }
 
   async getMany<C extends CollectionName>(collection: C, ids: string[]): Promise<Collections[C][]> {

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
-import { StoreConflict, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
+import { StoreConflict, type AttemptTotal, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
 import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, scrubbedEvent, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
 import type { CollectionName, Collections } from '../types.ts';
 import { migrate, quoteIdent } from './migrate.ts';
@@ -141,6 +141,22 @@ export class PostgresBackend implements StoreBackend {
     );
     const row = result.rows[0];
     return { session: row?.session, user: row?.user ?? undefined };
+  }
+
+  async attemptTotals(studentIds: string[]): Promise<AttemptTotal[]> {
+    if (!studentIds.length) return [];
+    // Summed up in the database: the rows sent are one per student and lesson, not one per attempt.
+    // The times are ISO texts, compared byte by byte whatever the database's collation.
+    const result = await this.pool.query(
+      statement(
+        `select data->>'studentId' as "studentId", data->>'lessonId' as "lessonId", count(*)::int as attempts,
+           max((data->>'percent')::float8) as "bestPercent", bool_or((data->>'passed')::boolean) as passed, max(data->>'at' collate "C") as "lastAttemptAt"
+         from records where collection = 'attempts' and ${fieldMatch('attempts', 'studentId')} = any($1)
+         group by 1, 2`,
+        [studentIds],
+      ),
+    );
+    return result.rows;
   }
 
   async getMany<C extends CollectionName>(collection: C, ids: string[]): Promise<Collections[C][]> {
