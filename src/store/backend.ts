@@ -78,12 +78,17 @@ export interface AttemptTotal {
 
 /** Sums attempts up per student and lesson (the embedded store's attemptTotals, and the meaning of PostgreSQL's). */
 export function totalAttempts(attempts: Iterable<Attempt>): AttemptTotal[] {
-  const totals = new Map<string, AttemptTotal>();
+  const all: AttemptTotal[] = [];
+  // studentId -> lessonId -> total: no key text built per attempt (a student's home sums up all their attempts).
+  const byStudent = new Map<string, Map<string, AttemptTotal>>();
   for (const attempt of attempts) {
-    const key = `${attempt.studentId}\u0000${attempt.lessonId}`;
-    const total = totals.get(key);
+    let totals = byStudent.get(attempt.studentId);
+    if (!totals) byStudent.set(attempt.studentId, (totals = new Map()));
+    const total = totals.get(attempt.lessonId);
     if (!total) {
-      totals.set(key, { studentId: attempt.studentId, lessonId: attempt.lessonId, attempts: 1, bestPercent: attempt.percent, passed: attempt.passed, lastAttemptAt: attempt.at });
+      const first = { studentId: attempt.studentId, lessonId: attempt.lessonId, attempts: 1, bestPercent: attempt.percent, passed: attempt.passed, lastAttemptAt: attempt.at };
+      totals.set(attempt.lessonId, first);
+      all.push(first);
       continue;
     }
     total.attempts += 1;
@@ -91,7 +96,7 @@ export function totalAttempts(attempts: Iterable<Attempt>): AttemptTotal[] {
     if (attempt.passed) total.passed = true;
     if (attempt.at > total.lastAttemptAt) total.lastAttemptAt = attempt.at;
   }
-  return [...totals.values()];
+  return all;
 }
 
 /** Told when pages built from some version counters may be stale; 'all' after a reconnect. */
