@@ -340,7 +340,8 @@ export class PostgresBackend implements StoreBackend {
 
   private async eraseStudentRecords(studentId: string, also: StoreChange[]): Promise<void> {
     // The student's sessions go with them (STUDENT_RECORDS): forgetting the account forgets those too.
-    const accounts: AccountsTouched = { accounts: [studentId, ...(accountsTouched(also)?.accounts ?? [])], sessions: accountsTouched(also)?.sessions ?? [] };
+    const alsoTouched = accountsTouched(also);
+    const accounts: AccountsTouched = { accounts: [studentId, ...(alsoTouched?.accounts ?? [])], sessions: alsoTouched?.sessions ?? [] };
     this.sessionCache.forget(accounts);
     try {
       await this.eraseInTransaction(studentId, also, accounts);
