@@ -2,8 +2,8 @@
 // keep, when it must read again, and that a read racing a sign-out is not kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SessionCache, sessionDigest, type SessionAndUser } from '../src/store/postgres/session-cache.ts';
-import type { User } from '../src/store/types.ts';
+import { SessionCache, sessionDigest } from '../src/store/postgres/session-cache.ts';
+import type { SessionAndUser, User } from '../src/store/backend.ts';
 
 const signedIn = (sessionId: string, userId: string): SessionAndUser => ({
   session: { id: sessionId, userId, data: { userId }, expiresAt: '2099-01-01T00:00:00.000Z' },

@@ -65,6 +65,12 @@ export interface RateLimiterOptions {
   duration: number;
 }
 
+/** A session and the account signed in with it, as every request reads them. */
+export interface SessionAndUser {
+  session: SessionRecord | undefined;
+  user: User | undefined;
+}
+
 /** One student's attempts at one lesson, summed up: what progress pages show. */
 export interface AttemptTotal {
   studentId: string;
@@ -112,7 +118,7 @@ export interface StoreBackend {
    * on PostgreSQL): every request starts with this read. The user is
    * undefined for an anonymous session or an account that is gone.
    */
-  sessionAndUser(sessionId: string): Promise<{ session: SessionRecord | undefined; user: User | undefined }>;
+  sessionAndUser(sessionId: string): Promise<SessionAndUser>;
   /**
    * These students' attempts summed up per lesson (in no particular order):
    * a class page needs 35 x 12 totals, not every attempt of a year of retakes.

@@ -4,10 +4,10 @@
 // check-then-write cannot interleave with another request.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Store, type StoreOptions } from './index.ts';
-import { StoreConflict, put, totalAttempts, type AttemptTotal, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
+import { StoreConflict, put, totalAttempts, type AttemptTotal, type Health, type SessionAndUser, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from './backend.ts';
 import { FieldIndex } from './field-index.ts';
 import { STUDENT_RECORDS, UNIQUE_KEYS, scrubbedEvent, uniqueKeysOf, uniqueValue, versionKeysOf, type IndexedField, type UniqueKey, type UniqueKeyName } from './schema.ts';
-import type { AuditEvent, CollectionName, Collections, SessionRecord, User } from './types.ts';
+import type { AuditEvent, CollectionName, Collections } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -68,7 +68,7 @@ export class EmbeddedBackend implements StoreBackend {
     return this.store.get(collection, id);
   }
 
-  async sessionAndUser(sessionId: string): Promise<{ session: SessionRecord | undefined; user: User | undefined }> {
+  async sessionAndUser(sessionId: string): Promise<SessionAndUser> {
     const session = this.store.get('sessions', sessionId);
     return { session, user: session?.userId ? this.store.get('users', session.userId) : undefined };
   }

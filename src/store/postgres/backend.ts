@@ -5,12 +5,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
-import { StoreConflict, type AttemptTotal, type Health, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
+import { StoreConflict, type AttemptTotal, type Health, type SessionAndUser, type InvalidationListener, type RateLimiterOptions, type StoreBackend, type StoreChange } from '../backend.ts';
 import { INDEXED, STUDENT_RECORDS, UNIQUE_KEYS, isFolded, scrubbedEvent, uniqueIndexName, versionKey, versionKeysOf, type IndexedField, type UniqueKeyName } from '../schema.ts';
 import type { CollectionName, Collections } from '../types.ts';
 import { migrate, quoteIdent } from './migrate.ts';
 import { ChangeListener } from './listener.ts';
-import { SessionCache, sessionDigest, type SessionAndUser } from './session-cache.ts';
+import { SessionCache, sessionDigest } from './session-cache.ts';
 import { GroupedWrites } from './grouped-writes.ts';
 
 export interface PostgresOptions {

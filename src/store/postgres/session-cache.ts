@@ -20,12 +20,7 @@
 // Only sessions with their signed-in user are kept: an anonymous session, a
 // session that is not found, or one whose account is gone is always read.
 import { createHash } from 'node:crypto';
-import type { SessionRecord, User } from '../types.ts';
-
-export interface SessionAndUser {
-  session: SessionRecord | undefined;
-  user: User | undefined;
-}
+import type { SessionAndUser } from '../backend.ts';
 
 interface Entry {
   value: SessionAndUser;
