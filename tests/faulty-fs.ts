@@ -1,6 +1,7 @@
 // A fault-injection layer for the store's file operations: the real node:fs
 // underneath, with failures, short writes, a disk that fills up after N
 // bytes, and gates that hold an operation until the test lets it go.
+import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { nodeFs, type StoreFileHandle, type StoreFs } from '../src/store/file-system.ts';
 
@@ -98,13 +99,14 @@ export class FaultyFs implements StoreFs {
     }
   }
 
-  async open(file: string, flags: string): Promise<StoreFileHandle> {
+  async open(file: string, flags: string | number): Promise<StoreFileHandle> {
     await this.check('open', file);
     const handle = await fs.open(file, flags);
-    return this.wrap(handle, file);
+    const syncsEachWrite = typeof flags === 'number' && constants.O_DSYNC !== undefined && (flags & constants.O_DSYNC) !== 0;
+    return this.wrap(handle, file, syncsEachWrite);
   }
 
-  private wrap(handle: fs.FileHandle, file: string): StoreFileHandle {
+  private wrap(handle: fs.FileHandle, file: string, syncsEachWrite: boolean): StoreFileHandle {
     return {
       write: async (buffer, offset, length) => {
         await this.check('write', file);
@@ -112,6 +114,10 @@ export class FaultyFs implements StoreFs {
         const take = Math.min(length, this.space, this.maxWrite);
         const { bytesWritten } = await handle.write(buffer, offset, take);
         this.space -= bytesWritten;
+        // With O_DSYNC the write itself syncs, and a failed sync is the write's
+        // error, with its bytes already in the file: 'datasync' faults and gates
+        // act there, so tests of a refused sync hold for both kinds of handle.
+        if (syncsEachWrite) await this.check('datasync', file);
         return { bytesWritten };
       },
       datasync: async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { put, remove, Store, StoreUnavailableError, type StoreOptions, type User } from '../src/store/index.ts';
+import { APPEND_DURABLY } from '../src/store/journal.ts';
 import { FaultyFs } from './faulty-fs.ts';
 import { tempDir } from './helpers.ts';
 
@@ -119,6 +120,24 @@ describe('journal writes on a misbehaving disk', () => {
       assert.ok(again.get('users', 'after'));
       assert.equal(again.count('users'), 2);
     });
+    rmSync(dir, { recursive: true });
+  });
+
+  test('a commit is acknowledged only once its journal write is synced (O_DSYNC on Linux, else fdatasync)', async () => {
+    const { dir, fs, store } = await faultyStore();
+    if (process.platform === 'linux') assert.notEqual(APPEND_DURABLY, null, 'journal writes sync themselves');
+    const gate = fs.hold('datasync', 'journal-');
+    let acknowledged = false;
+    const commit = store.commit([put('users', user('a'))]).then(() => (acknowledged = true));
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the journal write was never synced')), 5000).unref());
+    await Promise.race([gate.reached, timeout]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(acknowledged, false, 'not acknowledged while the sync is under way');
+    gate.release();
+    await commit;
+    assert.equal(acknowledged, true);
+    await store.close();
+    await reopened(dir, (again) => assert.ok(again.get('users', 'a')));
     rmSync(dir, { recursive: true });
   });
 

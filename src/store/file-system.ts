@@ -15,7 +15,8 @@ export interface StoreFileHandle {
 }
 
 export interface StoreFs {
-  open(file: string, flags: string): Promise<StoreFileHandle>;
+  /** `flags` as fs.open takes them: a string ('a', 'w'), or numbers or-ed together (the journal's O_DSYNC) */
+  open(file: string, flags: string | number): Promise<StoreFileHandle>;
   readFile(file: string, encoding: 'utf8'): Promise<string>;
   readdir(folder: string): Promise<string[]>;
   rename(from: string, to: string): Promise<void>;
