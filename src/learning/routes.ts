@@ -17,6 +17,7 @@ import {
   submitQuiz,
 } from './learning.ts';
 import { attemptsOf, progressByLesson } from './progress.ts';
+import { attemptResultJson } from './result-json.ts';
 
 export function learningRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -68,7 +69,9 @@ export function learningRoutes(ctx: AppContext): Router {
     const answers = readAnswers(quiz, (req.body ?? {}) as Record<string, unknown>);
     const { attempt, grade } = await submitQuiz(ctx, student, quiz, answers);
     if (wantsJson(req)) {
-      res.status(201).json({ attempt: { id: attempt.id, ...presentAttempt(quiz, grade) } });
+      // The same JSON as res.json would send for presentAttempt's object, from bytes made once per quiz.
+      res.status(201).setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.send(attemptResultJson(quiz, attempt.id, grade));
       return;
     }
     res.redirect(303, `/lessons/${lesson.id}/quiz/attempts/${attempt.id}`);
