@@ -2,8 +2,23 @@
 import type { Request, Response } from 'express';
 import { csrfTokenWhenPrinted } from './csrf.ts';
 
+/**
+ * Answers by Accept header. Content negotiation parses the header on every
+ * request, and browsers and scripts send a handful of distinct headers: the
+ * answer for each is kept (a bounded number of them; an unusual header is
+ * negotiated every time once the table is full).
+ */
+const JSON_BY_ACCEPT = new Map<string | undefined, boolean>();
+const ACCEPT_HEADERS_KEPT = 200;
+
 export function wantsJson(req: Request): boolean {
-  return req.accepts(['html', 'json']) === 'json';
+  const accept = req.headers.accept;
+  let json = JSON_BY_ACCEPT.get(accept);
+  if (json === undefined) {
+    json = req.accepts(['html', 'json']) === 'json';
+    if (JSON_BY_ACCEPT.size < ACCEPT_HEADERS_KEPT && (accept === undefined || accept.length <= 512)) JSON_BY_ACCEPT.set(accept, json);
+  }
+  return json;
 }
 
 /** Renders `view` for people and sends `json` to scripts, with the same status. */
