@@ -79,12 +79,12 @@ export class Session {
     this.#door = door;
     this.#req = req;
     this.#id = record?.id ?? null;
-    const { cookie, ...fields } = (record?.data ?? {}) as { cookie?: { sameSite?: unknown } };
-    Object.assign(this, fields);
-    this.#sameSite = cookie?.sameSite === 'none' ? 'none' : 'lax';
+    const stored = record ? storedFields(record.data) : null;
+    if (stored) Object.assign(this, stored.fields);
+    this.#sameSite = stored?.sameSite === 'none' ? 'none' : 'lax';
     this.#secure = this.#sameSite === 'none' ? true : undefined;
     this.#expiresAt = record ? Date.parse(record.expiresAt) : door.now().getTime() + ANONYMOUS_AGE_MS;
-    this.#stored = record ? this.#fields() : '{}';
+    this.#stored = stored ? stored.text : '{}';
   }
 
   /** The cookie's settings: sign-in sets a longer maxAge, an LMS launch SameSite=None and Secure. */
@@ -155,6 +155,32 @@ export class Session {
   #fields(): string {
     return JSON.stringify(this);
   }
+}
+
+interface StoredFields {
+  /** the session's fields, without its cookie settings */
+  fields: Record<string, unknown>;
+  /** their JSON, which a request's fields are compared with to tell whether they changed */
+  text: string;
+  sameSite: unknown;
+}
+
+/**
+ * A stored session's fields and their JSON, worked out once per stored
+ * record rather than on every request: a record is replaced when a session
+ * is stored, never changed in place, and every request of a signed-in user
+ * reads the same one until then.
+ */
+const fieldsByRecord = new WeakMap<object, StoredFields>();
+
+function storedFields(data: Record<string, unknown>): StoredFields {
+  let known = fieldsByRecord.get(data);
+  if (!known) {
+    const { cookie, ...fields } = data as { cookie?: { sameSite?: unknown } };
+    known = { fields, text: JSON.stringify(fields), sameSite: cookie?.sameSite };
+    fieldsByRecord.set(data, known);
+  }
+  return known;
 }
 
 /** The middleware's shared parts: the store, the clock and the cookie signature. */
