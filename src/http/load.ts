@@ -25,12 +25,23 @@ export function loaded(res: Response): Loaded {
   return res.locals as unknown as Loaded;
 }
 
-/** An async load step as Express wants it: errors go to the error handler. */
+/**
+ * A load step as Express wants it: errors go to the error handler. A step
+ * that finishes at once (a lesson comes from the catalog in memory) goes on
+ * at once, without the promises an async step needs.
+ */
 export function step(load: (req: Request, res: Response, value: string) => Promise<void> | void): RequestParamHandler {
   return (req, res, next, value: string) => {
-    Promise.resolve()
-      .then(() => load(req, res, value))
-      .then(() => next(), next);
+    let loading: Promise<void> | void;
+    try {
+      loading = load(req, res, value);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    // next is called outside the try: an error thrown further down must not come back here.
+    if (loading instanceof Promise) loading.then(() => next(), next);
+    else next();
   };
 }
 
