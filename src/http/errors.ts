@@ -3,6 +3,7 @@
 // with the message tied to the field).
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { csrfTokenWhenPrinted } from './csrf.ts';
+import { wantsJson } from './respond.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -52,7 +53,7 @@ export function errorHandler(): ErrorRequestHandler {
     const { status, message, field, retryAfter } = httpError;
     if (retryAfter) res.set('Retry-After', String(retryAfter));
     const json = () => res.status(status).json({ error: { message, ...(field ? { field } : {}), ...(retryAfter ? { retryAfter } : {}) } });
-    if (req.accepts(['html', 'json']) === 'json') {
+    if (wantsJson(req)) {
       json();
       return;
     }
