@@ -1,7 +1,8 @@
 // Start-up: config -> store -> content -> app -> listen; clean shutdown on SIGINT/SIGTERM.
 // Exit codes: 0 after a clean stop, 1 when the server cannot start (the reason is printed).
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createApp } from './src/app.ts';
+import { serverFor } from './src/http/server.ts';
 import { startClock } from './src/clock.ts';
 import { loadConfig } from './src/config.ts';
 import { loadCatalog } from './src/content/catalog.ts';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     await activeKey(store, now()).catch((error: Error) => console.error(`The LMS signing key was not made yet: ${error.message}`));
     const app = createApp({ config, store, catalog, now });
     stopBackground = app.locals.stopBackground as () => Promise<void>;
-    server = await listen(createServer(app), config.port);
+    server = await listen(serverFor(app), config.port);
   } catch (error) {
     await store.close().catch(() => {});
     throw error;

@@ -164,8 +164,12 @@ export class Client {
   token = '';
   user: { id: string; role: Role; username: string; displayName: string } | null = null;
 
-  constructor(readonly app: Express) {
-    this.agent = supertest.agent(app);
+  /** `via`: where requests go, when not to `app` itself (the address of a server serving it). */
+  constructor(
+    readonly app: Express,
+    via: Express | string = app,
+  ) {
+    this.agent = supertest.agent(via);
   }
 
   async refreshToken(): Promise<string> {
