@@ -26,8 +26,13 @@ import { quizSubmissions } from './quiz-load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** Measurements per route and data set, each beside its own reference run; the figures are their medians. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/**
+ * Measurements per route and data set, each beside its own reference run; the figures are their medians.
+ * Five, not three: since requests cost about half as much (src/http/server.ts), a route runs at
+ * 5,000-12,000 requests/s and one 5 s window moves by 15-25 % against the next on this shared
+ * machine, so a median of three still followed a single noisy window (docs/performance-notes.md).
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /**
  * Load before each measurement, so that what is measured is the server's
  * steady state. A freshly started server answers quiz submissions 15-30 %
