@@ -20,7 +20,7 @@ import { withParseCache } from '../src/content/parse-cache.ts';
 import { DEFAULT_POOL_SIZE } from '../src/config.ts';
 import type { Generated } from './generate.ts';
 import { generateInChild } from './generate-in-child.ts';
-import { residentMiB } from './proc-stats.ts';
+import { residentMiB, totalTicks } from './proc-stats.ts';
 import { login } from './http-login.ts';
 import { quizSubmissions } from './quiz-load.ts';
 
@@ -138,7 +138,7 @@ const median = (values: number[]) => {
 interface Samples {
   route: string;
   dataSet: string;
-  runs: { result: autocannon.Result; reference: number; likeServed: number }[];
+  runs: { result: autocannon.Result; reference: number; likeServed: number; cpuPerRequest: number }[];
 }
 
 function row({ route, dataSet, runs }: Samples): Row {
@@ -198,6 +198,8 @@ async function prepare(set: DataSet, catalog: ReturnType<typeof loadCatalog>) {
       startupMs: Math.round(Math.max(...servers.map((server) => server.startMs))),
       startupMemory,
       memoryNow: () => Math.max(...servers.map((server) => residentMiB(server.child.pid!))),
+      /** CPU ticks (1/100 s) the instances have used, all their threads */
+      cpuTicks: () => servers.reduce((sum, server) => sum + totalTicks(server.child.pid!), 0),
       load: (route: RouteName, duration?: number) => loadAll(urls, routes[route], duration),
       release,
     };
@@ -247,16 +249,20 @@ async function main() {
         const referenceRun = await load({ url: reference.url });
         referenceRuns.push(referenceRun);
         const results = [];
-        for (const served of prepared) results.push(await served.load(route));
+        for (const served of prepared) {
+          const ticksBefore = served.cpuTicks();
+          const result = await served.load(route);
+          results.push({ result, cpuPerRequest: ((served.cpuTicks() - ticksBefore) * 10_000) / Math.max(1, result.requests.total) });
+        }
         // After the data sets, so that the targets' reference stays just before them, as it always was.
         const likeServedRun = await load({ url: likeServed.url });
         likeServedRuns.push(likeServedRun);
-        for (const [index, result] of results.entries()) {
-          bySet[index].runs.push({ result, reference: referenceRun.requests.average, likeServed: likeServedRun.requests.average });
+        for (const [index, { result, cpuPerRequest }] of results.entries()) {
+          bySet[index].runs.push({ result, reference: referenceRun.requests.average, likeServed: likeServedRun.requests.average, cpuPerRequest });
         }
       }
       samples.push(...bySet);
-      console.log(`${route}: ${bySet.map(({ dataSet, runs }) => `${dataSet} ${runs.map(({ result }) => Math.round(result.requests.average)).join('/')} requests/s (ratios ${runs.map(({ result, reference }) => (result.requests.average / reference).toFixed(3)).join('/')})`).join(', ')}`);
+      console.log(`${route}: ${bySet.map(({ dataSet, runs }) => `${dataSet} ${runs.map(({ result }) => Math.round(result.requests.average)).join('/')} requests/s (ratios ${runs.map(({ result, reference }) => (result.requests.average / reference).toFixed(3)).join('/')}; server CPU ${runs.map(({ cpuPerRequest }) => Math.round(cpuPerRequest)).join('/')} us per request)`).join(', ')}`);
     }
     results = prepared.map((served) => ({ set: served.set, generated: served.generated, startupMs: served.startupMs, startupMemory: served.startupMemory, afterMemory: served.memoryNow() }));
   } finally {
