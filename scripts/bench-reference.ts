@@ -1,11 +1,11 @@
 // The benchmark's yardstick: a bare Express route answering "ok", run the
 // same way as the server (tsx, production mode), so ratios cancel out the
 // machine's speed and noise. The targets are set against Express as it is
-// usually served (app.listen, that is http.createServer(app)). With REFERENCE_SERVER=framecheck it is served
-// the way FrameCheck serves itself (src/http/server.ts), which bare Express
-// answers 2-3 times as fast: the bench reports the ratio to that one too, so
-// the figures show what FrameCheck's own work costs beside what its server
-// saves.
+// usually served (app.listen, that is http.createServer(app)). With
+// REFERENCE_SERVER=framecheck it is served the way FrameCheck serves itself
+// (src/http/server.ts), which bare Express answers 2-3 times as fast: the
+// bench reports the ratio to that one too, so the figures show what
+// FrameCheck's own work costs beside what its server saves.
 import { createServer } from 'node:http';
 import express from 'express';
 import { serverFor } from '../src/http/server.ts';

@@ -248,16 +248,17 @@ async function main() {
       for (let round = 0; round < ROUNDS; round++) {
         const referenceRun = await load({ url: reference.url });
         referenceRuns.push(referenceRun);
-        const results = [];
+        // This round's window on each data set, with the server's CPU per request in it.
+        const windows = [];
         for (const served of prepared) {
           const ticksBefore = served.cpuTicks();
           const result = await served.load(route);
-          results.push({ result, cpuPerRequest: ((served.cpuTicks() - ticksBefore) * 10_000) / Math.max(1, result.requests.total) });
+          windows.push({ result, cpuPerRequest: ((served.cpuTicks() - ticksBefore) * 10_000) / Math.max(1, result.requests.total) });
         }
         // After the data sets, so that the targets' reference stays just before them, as it always was.
         const likeServedRun = await load({ url: likeServed.url });
         likeServedRuns.push(likeServedRun);
-        for (const [index, { result, cpuPerRequest }] of results.entries()) {
+        for (const [index, { result, cpuPerRequest }] of windows.entries()) {
           bySet[index].runs.push({ result, reference: referenceRun.requests.average, likeServed: likeServedRun.requests.average, cpuPerRequest });
         }
       }
