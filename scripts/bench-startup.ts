@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { residentMiB, totalTicks } from './proc-stats.ts';
+import { npmStartFlags } from './spawn-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args, positionals: roots } = parseArgs({
@@ -46,7 +47,7 @@ async function startOnce(root: string, data: string): Promise<Start> {
   execFileSync('rm', ['-rf', copy]);
   execFileSync('cp', ['-a', data, copy]);
   const started = performance.now();
-  const child = spawn(process.execPath, ['scripts/start.js'], {
+  const child = spawn(process.execPath, [...npmStartFlags(root), 'scripts/start.js'], {
     cwd: root,
     env: { ...process.env, PORT: '0', NODE_ENV: 'production', DATA_DIR: copy, DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
