@@ -98,6 +98,27 @@ describe('loading the shard files', () => {
     }
   });
 
+  test('a shard holding records of different fields names each field once, in the order first seen, and loads them all', async () => {
+    const dir = tempDir();
+    // One shard file for the collection, so all three records share it.
+    const first = { id: 'q1', questions: ['a'] };
+    const second = { id: 'q2', extra: 'only here', questions: ['b'] };
+    const third = Object.assign(Object.create({ inherited: 'not a field' }), { id: 'q3', questions: ['c'] });
+    await inShards(dir, [[{ c: 'quizShapes', id: 'q1', v: first }, { c: 'quizShapes', id: 'q2', v: second }, { c: 'quizShapes', id: 'q3', v: third }]]);
+    const doc = JSON.parse(readFileSync(path.join(dir, 'shards', 'quizShapes-0.json'), 'utf8')) as { fields: string[]; rows: unknown[][] };
+    assert.deepEqual(doc.fields, ['id', 'questions', 'extra']);
+    assert.equal(doc.rows.length, 3);
+    const store = await Store.open(dir);
+    try {
+      assert.deepEqual(store.get('quizShapes', 'q1'), { id: 'q1', questions: ['a'], extra: null }, 'a field a record lacks is stored as null');
+      assert.deepEqual(store.get('quizShapes', 'q2'), { id: 'q2', questions: ['b'], extra: 'only here' });
+      assert.deepEqual(store.get('quizShapes', 'q3'), { id: 'q3', questions: ['c'], extra: null });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   test('an id written twice in one shard file keeps its last record, found once', async () => {
     const dir = tempDir();
     await inShards(dir, [[put('attempts', attempt('a1', 's1', 'the-brand', 40))]]);
