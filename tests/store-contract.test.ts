@@ -8,6 +8,7 @@ import pg from 'pg';
 import { insert, isConflict, put, remove, take, StoreConflict, type StoreBackend, type User } from '../src/store/backend.ts';
 import { INDEXED, UNIQUE_KEYS, uniqueIndexName, versionKey } from '../src/store/schema.ts';
 import { keys } from '../src/store/keys.ts';
+import { ChangeListener } from '../src/store/postgres/listener.ts';
 import { openTestStore, STORE, tempDir } from './helpers.ts';
 
 const user = (id: string, username: string, role: User['role'] = 'student'): User => ({
@@ -329,6 +330,54 @@ describe(`store contract (${STORE.kind})`, () => {
       assert.equal((await store.sessionAndUser('s1')).session, undefined);
     } finally {
       await client.end();
+    }
+  });
+
+  test('a listener stopped while it reconnects leaves no connection open behind it', { skip: STORE.kind !== 'postgres' && 'runs on PostgreSQL' }, async () => {
+    // A store closed just after its listening connection dropped: the reconnect was under way. A
+    // connection it then made and kept would hold the process open (a suite once hung on it).
+    const url = (STORE as { url: string }).url;
+    const name = `framecheck-listener-test-${process.pid}`;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reconnecting = () => {};
+    const reconnectStarted = new Promise<void>((resolve) => (reconnecting = resolve));
+    let made = 0;
+    let reconnected: Promise<unknown> = Promise.resolve();
+    const listener = new ChangeListener({ connectionString: url, application_name: name }, 'framecheck_listener_test', () => {}, (config) => {
+      const client = new pg.Client(config);
+      if (++made > 1) {
+        // The reconnect, held back until the listener has been told to stop.
+        const connect = client.connect.bind(client);
+        client.connect = (async () => {
+          reconnecting();
+          await held;
+          reconnected = connect();
+          return reconnected;
+        }) as typeof client.connect;
+      }
+      return client;
+    });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const open = async () => (await admin.query('select pid from pg_stat_activity where application_name = $1', [name])).rowCount;
+    try {
+      await listener.start();
+      assert.equal(await open(), 1);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [name]);
+      await reconnectStarted;
+      const stopped = listener.stop();
+      release();
+      await stopped;
+      await reconnected.catch(() => {});
+      assert.equal(listener.listening, false);
+      // A backend leaves pg_stat_activity a moment after its connection ends.
+      for (let i = 0; i < 100 && (await open()) !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(await open(), 0, 'the connection made during stop() was ended');
+    } finally {
+      release();
+      await listener.stop();
+      await admin.end();
     }
   });
 
