@@ -44,7 +44,8 @@ export class ChangeListener {
       await client.connect();
       await client.query(`listen ${this.channel}`);
     } catch (error) {
-      await client.end().catch(() => {});
+      // Not awaited: a client that never connected may never report its end.
+      client.end().catch(() => {});
       throw error;
     }
     if (this.stopped) {
