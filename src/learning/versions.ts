@@ -28,14 +28,17 @@ export class Versions {
    * sum changes whenever any member's work does.
    */
   async classPage(classId: string, day: string): Promise<string> {
+    // The set-up counter is read before the members: a list found after it is
+    // at least that recent, and any later change to the class bumps the counter.
+    let setupBefore: number;
     const kept = this.members.get(classId);
     if (kept) {
       const [setup, ...work] = await this.counters(classId, kept.studentIds);
       if (setup === kept.setup) return classPageVersion(day, setup, work);
+      setupBefore = setup;
+    } else {
+      [setupBefore] = await this.store.versions([versionKey.class(classId)]);
     }
-    // The set-up counter is read before the members: a list found after it is
-    // at least that recent, and any later change to the class bumps the counter.
-    const [setupBefore] = await this.store.versions([versionKey.class(classId)]);
     const studentIds = (await this.store.find('memberships', 'classId', classId)).map((membership) => membership.studentId);
     if (this.members.size >= CLASSES_KEPT) this.members.clear();
     this.members.set(classId, { setup: setupBefore, studentIds });
